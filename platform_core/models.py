@@ -1,0 +1,188 @@
+"""Model store: model cards, hash-verified model files, shared ONNX sessions, user-model adapters."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import yaml
+
+from platform_core.errors import ModelError
+
+REGISTRY = Path(os.environ.get("RECOG_REGISTRY", Path(__file__).resolve().parent.parent / "registry"))
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """A shipped model: where its file lives, its hash and what it is for."""
+
+    id: str
+    task: str
+    version: str
+    package: str  # the Python package that ships the file
+    file: str  # path inside that package
+    sha256: str
+    size: int
+    license: str
+    raw: dict
+
+    @property
+    def path(self) -> Path:
+        try:
+            root = importlib.resources.files(self.package)
+        except ModuleNotFoundError as e:
+            raise ModelError(f"model {self.id}: package {self.package!r} is not installed") from e
+        return Path(str(root / self.file))
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def cards(registry: Path = REGISTRY) -> dict[str, ModelCard]:
+    """Every model card in ``registry/models``, by id."""
+    out = {}
+    for f in sorted((registry / "models").glob("*.yaml")):
+        d = yaml.safe_load(f.read_text())
+        out[d["id"]] = ModelCard(
+            id=d["id"], task=d.get("task", ""), version=str(d.get("version", "")),
+            package=d["file"]["package"], file=d["file"]["path"], sha256=d["sha256"],
+            size=int(d.get("size", 0)), license=d.get("license", ""), raw=d,
+        )
+    return out
+
+
+def card(model_id: str) -> ModelCard:
+    all_cards = cards()
+    if model_id not in all_cards:
+        raise ModelError(f"no model card {model_id!r} in {REGISTRY / 'models'}")
+    return all_cards[model_id]
+
+
+def verify_file(path: Path, expected: str) -> None:
+    """Refuse a file whose sha256 is not ``expected``."""
+    if not path.is_file():
+        raise ModelError(f"model file {path} is missing")
+    got = sha256_of(path)
+    if got != expected:
+        raise ModelError(f"model file {path} fails its hash check: expected sha256 {expected}, got {got}")
+
+
+_verified: set[tuple[str, str]] = set()
+
+
+def path(model_id: str) -> Path:
+    """The verified path of a shipped model (hash checked once per process)."""
+    c = card(model_id)
+    p = c.path
+    if (str(p), c.sha256) not in _verified:
+        verify_file(p, c.sha256)
+        _verified.add((str(p), c.sha256))
+    return p
+
+
+_session_lock = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def _session(path_str: str, threads: int):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    if threads:
+        opts.intra_op_num_threads = threads
+    try:
+        return ort.InferenceSession(path_str, opts, providers=["CPUExecutionProvider"])
+    except Exception as e:  # onnxruntime raises its own exception types
+        raise ModelError(f"model file {path_str} is not a valid ONNX model: {e}") from e
+
+
+def onnx_session(model: str | Path, sha256: str | None = None, threads: int = 0):
+    """An ONNX Runtime session, created once per process and shared.
+
+    ``model`` is a card id (verified against its card) or a file path
+    (verified against ``sha256`` when given).
+    """
+    if isinstance(model, Path) or os.sep in str(model) or str(model).endswith(".onnx"):
+        p = Path(model)
+        if sha256:
+            verify_file(p, sha256)
+        elif not p.is_file():
+            raise ModelError(f"model file {p} is missing")
+    else:
+        p = path(str(model))
+    with _session_lock:
+        return _session(str(p), threads)
+
+
+def load_user_model(file: str | Path) -> Callable[[np.ndarray], np.ndarray]:
+    """A predict function for a user's model by path: ONNX, PyTorch (.pt, TorchScript) or Keras (.keras, .h5)."""
+    p = Path(file)
+    if not p.is_file():
+        raise ModelError(f"model file {p} is missing")
+    suffix = p.suffix.lower()
+    if suffix == ".onnx":
+        sess = onnx_session(p)
+        name = sess.get_inputs()[0].name
+        return lambda x: sess.run(None, {name: np.ascontiguousarray(x, dtype=np.float32)})[0]
+    if suffix in (".pt", ".pth"):
+        return _torch_model(p)
+    if suffix in (".keras", ".h5"):
+        return _keras_model(p)
+    raise ModelError(f"model file {p}: unknown format {suffix!r} (use .onnx, .pt, .keras or .h5)")
+
+
+def _torch_model(p: Path) -> Callable[[np.ndarray], np.ndarray]:
+    try:
+        import torch
+    except ImportError as e:
+        raise ModelError(f"model file {p}: PyTorch is not installed (pip install torch==2.13.0)") from e
+    try:
+        model = torch.jit.load(str(p), map_location="cpu")
+    except Exception:
+        try:
+            model = torch.load(str(p), map_location="cpu", weights_only=False)
+        except Exception as e:
+            raise ModelError(f"model file {p} is neither TorchScript nor a pickled nn.Module: {e}") from e
+    if not callable(model):
+        raise ModelError(f"model file {p} holds a {type(model).__name__}, not a module (save the whole model)")
+    model.eval()
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return model(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))).numpy()
+
+    return predict
+
+
+def _keras_model(p: Path) -> Callable[[np.ndarray], np.ndarray]:
+    try:
+        import keras
+    except ImportError as e:
+        raise ModelError(f"model file {p}: Keras models need the keras extra (pip install 'recog[keras]')") from e
+    try:
+        model = keras.models.load_model(str(p), compile=False)
+    except Exception as e:
+        raise ModelError(f"model file {p} is not a loadable Keras model: {e}") from e
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        return np.asarray(model(np.asarray(x, dtype=np.float32), training=False))
+
+    return predict
+
+
+def describe(c: ModelCard) -> dict[str, Any]:
+    """A card as a JSON-ready dict for ``recog models list``."""
+    return {"id": c.id, "task": c.task, "version": c.version, "file": f"{c.package}/{c.file}",
+            "sha256": c.sha256, "size": c.size, "license": c.license}

@@ -1,0 +1,90 @@
+"""Component specs: the typed records plugins return from their hooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Params(BaseModel):
+    """Base of every parameter model: unknown keys are an error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass
+class Context:
+    """What a component instance knows of the run it belongs to."""
+
+    input: str | None = None  # the input path as given, for batch runs
+    out_dir: Path | None = None  # --out; None when the pipeline writes nowhere
+    stem: str = "output"  # file-name stem for outputs
+    step: str = ""  # the step or output name in the pipeline
+    live: bool = False  # whether any source is live
+    outputs: list[str] = field(default_factory=list)  # files written so far
+
+    def output_path(self, suffix: str, path: str | None = None) -> Path | None:
+        """Where to write ``<stem><suffix>``: ``path`` if the pipeline names one, else in ``out_dir``."""
+        if path:
+            p = Path(path.format(stem=self.stem, out=self.out_dir or "."))
+        elif self.out_dir is not None:
+            p = self.out_dir / f"{self.stem}{suffix}"
+        else:
+            return None
+        p.parent.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def wrote(self, path: Path | str) -> None:
+        """Record a file written, for the run's ``outputs``."""
+        self.outputs.append(str(path))
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """A component: id, version, summary, kinds, parameters, model files and factory.
+
+    ``factory(params, context)`` builds the runtime object:
+    - sources: an object with ``packets()`` yielding :class:`Packet`;
+    - preprocessors and models: a callable taking one data argument per input
+      and returning the output data (same time), ``None`` (nothing), or
+      :class:`Packets`; optional ``flush()`` returning what is left at the end,
+      optional ``result()`` returning the JSON answer for the run's record;
+      set ``wants_packets = True`` on the object to receive packets, not data;
+    - renderers: a callable like a stage, with optional ``close()``.
+    """
+
+    id: str
+    version: str
+    summary: str
+    factory: Callable[[Any, Context], Any]
+    params: type[Params] = Params
+    consumes: tuple[str, ...] = ()
+    produces: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()  # model card ids in registry/models
+    role: ClassVar[str] = "component"
+
+
+@dataclass(frozen=True)
+class SourceSpec(ComponentSpec):
+    live: bool = False
+    input_param: str | None = "path"  # the parameter that --input overrides
+    extensions: tuple[str, ...] = ()  # file types picked from directories
+    role: ClassVar[str] = "source"
+
+
+@dataclass(frozen=True)
+class PreprocessorSpec(ComponentSpec):
+    role: ClassVar[str] = "preprocessor"
+
+
+@dataclass(frozen=True)
+class ModelSpec(ComponentSpec):
+    role: ClassVar[str] = "model"
+
+
+@dataclass(frozen=True)
+class RendererSpec(ComponentSpec):
+    role: ClassVar[str] = "renderer"
