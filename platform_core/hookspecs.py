@@ -46,3 +46,8 @@ def recog_pipeline_stop(pipeline, context, metrics):
 @hookspec
 def recog_stage_error(pipeline, step, error):
     """Called when a stage raises; return value ignored."""
+
+
+@hookspec
+def recog_tasks():
+    """Return a list of TaskSpec: trainers and evaluators behind `recog train` and `recog eval`."""

@@ -88,3 +88,16 @@ class ModelSpec(ComponentSpec):
 @dataclass(frozen=True)
 class RendererSpec(ComponentSpec):
     role: ClassVar[str] = "renderer"
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A trainable task: ``recog train NAME ARGS...`` and ``recog eval NAME ARGS...``.
+
+    ``train`` and ``evaluate`` take the extra command-line arguments and return an exit code.
+    """
+
+    name: str
+    summary: str
+    train: Callable[[list[str]], int]
+    evaluate: Callable[[list[str]], int]

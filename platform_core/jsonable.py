@@ -1,0 +1,36 @@
+"""Conversion of packet data to JSON-ready values for records and files."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+
+def jsonable(obj: Any) -> Any:
+    """``obj`` as plain JSON types: dataclasses, pydantic models, numpy values, paths."""
+    if obj is None or isinstance(obj, (bool, int, str)):
+        return obj
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, np.ndarray):
+        return jsonable(obj.tolist())
+    if isinstance(obj, np.generic):
+        return jsonable(obj.item())
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, BaseModel):
+        return jsonable(obj.model_dump())
+    if isinstance(obj, Path):
+        return str(obj)
+    if hasattr(obj, "to_json"):
+        return jsonable(obj.to_json())
+    return repr(obj)
