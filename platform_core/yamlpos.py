@@ -1,0 +1,76 @@
+"""YAML loading that remembers the line and column of every mapping key and list item."""
+
+from __future__ import annotations
+
+import yaml
+
+from platform_core.errors import PipelineError
+
+
+class PosDict(dict):
+    """A dict that knows where it and each of its keys stand in the file."""
+
+    line = column = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pos: dict = {}
+
+    def where(self, key=None) -> tuple[int, int]:
+        return self.pos.get(key, (self.line, self.column))
+
+
+class PosList(list):
+    """A list that knows where each item stands in the file."""
+
+    line = column = 0
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.pos: list[tuple[int, int]] = []
+
+    def where(self, index=None) -> tuple[int, int]:
+        return self.pos[index] if index is not None and index < len(self.pos) else (self.line, self.column)
+
+
+class _Loader(yaml.SafeLoader):
+    filename = ""
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> PosDict:
+    loader.flatten_mapping(node)
+    d = PosDict()
+    d.line, d.column = node.start_mark.line + 1, node.start_mark.column + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if key in d:
+            raise PipelineError(f"duplicate key {key!r}", loader.filename, *where)
+        d[key] = loader.construct_object(value_node, deep=True)
+        d.pos[key] = where
+    return d
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> PosList:
+    seq = PosList(loader.construct_object(n, deep=True) for n in node.value)
+    seq.line, seq.column = node.start_mark.line + 1, node.start_mark.column + 1
+    seq.pos = [(n.start_mark.line + 1, n.start_mark.column + 1) for n in node.value]
+    return seq
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def load(text: str, filename: str = "<string>"):
+    """Parse YAML text into PosDict/PosList; a syntax error becomes a PipelineError with its position."""
+    loader = _Loader(text)
+    loader.filename = filename
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise PipelineError(f"YAML syntax error: {e.problem or e}", filename, line, col) from e
+    finally:
+        loader.dispose()
