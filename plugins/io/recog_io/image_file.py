@@ -1,0 +1,113 @@
+"""Still images: decoding any common format to a BGR uint8 frame, with clear errors for bad files."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+from pydantic import Field
+
+from platform_core.errors import InputError
+from platform_core.kinds import ImageFrame, Packet
+from platform_core.specs import Context, Params
+from recog_io.paths import existing_file, require_path
+
+EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
+MAX_PIXELS = 100_000_000  # refuse images above 100 megapixels before decoding them
+
+# EXIF orientation tag -> how to turn the stored pixels upright
+_ORIENT = {
+    2: lambda a: a[:, ::-1],
+    3: lambda a: a[::-1, ::-1],
+    4: lambda a: a[::-1],
+    5: lambda a: a.swapaxes(0, 1),
+    6: lambda a: a.swapaxes(0, 1)[:, ::-1],
+    7: lambda a: a.swapaxes(0, 1)[::-1, ::-1],
+    8: lambda a: a.swapaxes(0, 1)[::-1],
+}
+
+
+def _header(path: Path) -> tuple[int, int, int]:
+    """Width, height and EXIF orientation read from the header, without decoding the pixels."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                orientation = int(im.getexif().get(0x0112, 1) or 1)
+                return im.width, im.height, orientation
+    except Image.DecompressionBombError:
+        raise InputError(f"{path}: image is too large to decode safely (over {MAX_PIXELS // 1_000_000} "
+                         "megapixels)") from None
+    except Exception:  # Pillow cannot parse the header: let OpenCV try and report
+        return 0, 0, 1
+
+
+def to_bgr8(image: np.ndarray) -> np.ndarray:
+    """Any decoded image (gray, gray+alpha, BGR, BGRA; 8/16-bit or float) as BGR uint8.
+
+    Transparent pixels are composited over white, so a page with a transparent background reads as paper.
+    """
+    a = image
+    if a.dtype == np.uint16:
+        a = (a.astype(np.float32) / 257.0)
+    elif a.dtype.kind == "f":
+        a = np.clip(np.nan_to_num(a.astype(np.float32)), 0.0, 1.0) * 255.0
+    if a.ndim == 2:
+        a = a[:, :, None]
+    channels = a.shape[2]
+    if channels in (2, 4):
+        alpha = a[:, :, -1:].astype(np.float32) / 255.0
+        color = a[:, :, :-1].astype(np.float32)
+        a = color * alpha + 255.0 * (1.0 - alpha)
+    if a.shape[2] == 1:
+        a = np.repeat(a, 3, axis=2)
+    if a.dtype != np.uint8:
+        a = np.clip(np.rint(a), 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(a[:, :, :3])
+
+
+def read_image(path: str | Path) -> np.ndarray:
+    """The image at ``path`` as an upright BGR uint8 array (H, W, 3).
+
+    Raises InputError for a missing, empty, corrupt or oversized file.
+    """
+    p = existing_file(path)
+    width, height, orientation = _header(p)
+    if width * height > MAX_PIXELS:
+        raise InputError(f"{p}: image is {width}x{height} ({width * height / 1e6:.0f} megapixels), over the "
+                         f"{MAX_PIXELS // 1_000_000} megapixel limit")
+    buf = np.fromfile(p, dtype=np.uint8)
+    try:
+        image = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    except cv2.error as e:
+        raise InputError(f"{p}: cannot decode the image ({e.err or e})") from None
+    if image is None or image.size == 0:
+        raise InputError(f"{p}: not a readable image (corrupt or unsupported format)")
+    if image.ndim == 3 and image.shape[2] not in (1, 2, 3, 4):
+        raise InputError(f"{p}: unsupported image with {image.shape[2]} channels")
+    if orientation in _ORIENT:
+        image = _ORIENT[orientation](image)
+    return to_bgr8(image)
+
+
+def image_packets(path: str | Path) -> Iterator[Packet]:
+    """The one packet of a still image: t=0, index 0."""
+    yield Packet(0.0, ImageFrame(read_image(path), source=str(path), index=0), "image")
+
+
+class ImageFileParams(Params):
+    path: str | None = Field(None, description="image file (png, jpg, bmp, tif, webp); --input overrides it")
+
+
+class ImageFileSource:
+    """One image file as one ``image`` packet at t=0."""
+
+    def __init__(self, params: ImageFileParams, context: Context):
+        self.path = params.path
+
+    def packets(self) -> Iterator[Packet]:
+        yield from image_packets(require_path(self.path, "image-file"))

@@ -1,0 +1,29 @@
+"""Checks shared by the file sources: a path was given, and it names a non-empty, readable file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platform_core.errors import InputError
+
+
+def require_path(path: str | None, source: str) -> str:
+    """``path``, or an InputError saying the source was given none."""
+    if not path:
+        raise InputError(f"{source}: no file given (set path: in the pipeline or pass --input)")
+    return path
+
+
+def existing_file(path: str | Path) -> Path:
+    """``path`` as a Path, or an InputError naming it when it is missing, not a file, empty or unreadable."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if not p.is_file():
+        raise InputError(f"{p}: not a file")
+    if p.stat().st_size == 0:
+        raise InputError(f"{p}: file is empty (0 bytes)")
+    if not os.access(p, os.R_OK):
+        raise InputError(f"{p}: file is not readable (permission denied)")
+    return p

@@ -1,0 +1,89 @@
+"""Video files: frames as ``image`` packets stamped with their media time."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+from pydantic import Field, model_validator
+
+from platform_core.errors import InputError
+from platform_core.kinds import ImageFrame, Packet
+from platform_core.specs import Context, Params
+from recog_io.paths import existing_file, require_path
+
+EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".webm")
+
+
+def open_video(path: str | Path) -> tuple[cv2.VideoCapture, float]:
+    """An opened capture of the video file at ``path`` and its frame rate (0 when the file gives none)."""
+    p = existing_file(path)
+    cap = cv2.VideoCapture(str(p), cv2.CAP_FFMPEG)
+    if not cap.isOpened():
+        cap.release()
+        raise InputError(f"{p}: not a readable video (corrupt file or unsupported codec)")
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    if not (math.isfinite(fps) and 0 < fps <= 1000):
+        fps = 0.0
+    return cap, fps
+
+
+def video_packets(path: str | Path, start_s: float = 0.0, end_s: float | None = None,
+                  every_nth: int = 1) -> Iterator[Packet]:
+    """Frames of ``path`` from ``start_s`` to ``end_s`` (seconds), keeping every ``every_nth``.
+
+    ``t`` is the frame's media time (frame index / fps, or the container's timestamp when the file
+    declares no frame rate) and ``index`` its frame number in the file.
+    """
+    cap, fps = open_video(path)
+    index = kept = 0
+    first = None  # index of the first frame at or after start_s; every_nth counts from it
+    last_t = 0.0
+    try:
+        while cap.grab():
+            t = index / fps if fps else cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            t = last_t = max(t, last_t)  # timestamps never run backwards
+            if end_s is not None and t >= end_s:
+                break
+            if t >= start_s:
+                first = index if first is None else first
+                if (index - first) % every_nth == 0:
+                    ok, frame = cap.retrieve()
+                    if not ok or frame is None:
+                        raise InputError(f"{path}: frame {index} cannot be decoded (corrupt video)")
+                    kept += 1
+                    yield Packet(t, ImageFrame(frame, source=str(path), index=index), "image")
+            index += 1
+    finally:
+        cap.release()
+    if index == 0:
+        raise InputError(f"{path}: no video frames could be decoded (corrupt or empty video)")
+    if kept == 0:
+        raise InputError(f"{path}: no frames from start_s={start_s} s (the video has {index} frames, "
+                         f"{last_t:.3f} s)")
+
+
+class VideoFileParams(Params):
+    path: str | None = Field(None, description="video file (mp4, avi, mov, mkv, webm); --input overrides it")
+    start_s: float = Field(0.0, ge=0, description="first media time to read, seconds")
+    end_s: float | None = Field(None, gt=0, description="stop before this media time, seconds (None: to the end)")
+    every_nth: int = Field(1, ge=1, description="keep one frame in every_nth, counted from start_s")
+
+    @model_validator(mode="after")
+    def _range(self):
+        if self.end_s is not None and self.end_s <= self.start_s:
+            raise ValueError(f"end_s ({self.end_s}) must be after start_s ({self.start_s})")
+        return self
+
+
+class VideoFileSource:
+    """A video file as ``image`` packets, one per frame, stamped with media time."""
+
+    def __init__(self, params: VideoFileParams, context: Context):
+        self.params = params
+
+    def packets(self) -> Iterator[Packet]:
+        p = self.params
+        yield from video_packets(require_path(p.path, "video-file"), p.start_s, p.end_s, p.every_nth)
