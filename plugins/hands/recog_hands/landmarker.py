@@ -1,0 +1,127 @@
+"""MediaPipe HandLandmarker (Tasks API) in image, video or live-stream mode, returning plain arrays."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from platform_core import models
+from platform_core.errors import InputError, ModelError
+
+MODES = ("image", "video", "live")
+MODEL_IDS = {"full": "hands.landmarker-full", "lite": "hands.landmarker-lite"}
+
+
+@dataclass
+class Detection:
+    """One hand found in one image, before tracking."""
+
+    handedness: str  # "Left" or "Right", for a non-mirrored image
+    score: float
+    landmarks: np.ndarray  # (21, 3): x, y in pixels, z relative (same scale as x)
+    world_landmarks: np.ndarray  # (21, 3) in metres, origin near the hand's centre
+
+
+def check_image(image: np.ndarray, name: str) -> np.ndarray:
+    """The image as contiguous uint8 H x W x 3, or an InputError naming ``name``."""
+    if not isinstance(image, np.ndarray):
+        raise InputError(f"{name}: expected an image array, got {type(image).__name__}")
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise InputError(f"{name}: expected an H x W x 3 colour image, got shape {image.shape}")
+    if image.shape[0] == 0 or image.shape[1] == 0:
+        raise InputError(f"{name}: the image is empty ({image.shape[1]} x {image.shape[0]} pixels)")
+    if image.dtype != np.uint8:
+        raise InputError(f"{name}: expected 8-bit pixels, got {image.dtype}")
+    return np.ascontiguousarray(image)
+
+
+class Landmarker:
+    """A HandLandmarker for one running mode, fed BGR frames and returning :class:`Detection` lists.
+
+    In ``live`` mode :meth:`submit` queues a frame and MediaPipe drops frames it cannot keep up with;
+    finished results are collected with :meth:`collect`.
+    """
+
+    def __init__(self, variant: str = "full", mode: str = "video", num_hands: int = 2,
+                 min_detection_confidence: float = 0.5, min_presence_confidence: float = 0.5,
+                 min_tracking_confidence: float = 0.5, mirror: bool = False):
+        if variant not in MODEL_IDS:
+            raise ModelError(f"hands: unknown model variant {variant!r} (use full or lite)")
+        if mode not in MODES:
+            raise ValueError(f"hands: unknown mode {mode!r} (use {', '.join(MODES)})")
+        import mediapipe as mp
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        self._mp, self.mode, self.mirror = mp, mode, mirror
+        self._sizes: dict[int, tuple[int, int]] = {}
+        self._done: list[tuple[int, list[Detection]]] = []
+        self._lock = threading.Lock()
+        task = models.path(MODEL_IDS[variant])
+        running = {"image": vision.RunningMode.IMAGE, "video": vision.RunningMode.VIDEO,
+                   "live": vision.RunningMode.LIVE_STREAM}[mode]
+        options = vision.HandLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(task)), running_mode=running, num_hands=num_hands,
+            min_hand_detection_confidence=min_detection_confidence,
+            min_hand_presence_confidence=min_presence_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+            result_callback=self._on_result if mode == "live" else None)
+        try:
+            self._task = vision.HandLandmarker.create_from_options(options)
+        except Exception as e:  # MediaPipe raises plain runtime errors for bad model files
+            raise ModelError(f"hands: MediaPipe cannot load {task}: {e}") from e
+
+    def _image(self, bgr: np.ndarray, name: str):
+        rgb = check_image(bgr, name)[:, :, ::-1]
+        return self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+
+    def detect(self, bgr: np.ndarray, timestamp_ms: int = 0, name: str = "frame") -> list[Detection]:
+        """Hands in one frame (image mode), or in the next frame of a video at ``timestamp_ms``."""
+        image = self._image(bgr, name)
+        if self.mode == "image":
+            result = self._task.detect(image)
+        elif self.mode == "video":
+            result = self._task.detect_for_video(image, timestamp_ms)
+        else:
+            raise ValueError("hands: use submit() and collect() in live mode")
+        return self._convert(result, bgr.shape[1], bgr.shape[0])
+
+    def submit(self, bgr: np.ndarray, timestamp_ms: int, name: str = "frame") -> None:
+        """Queue a frame in live mode; its result arrives later through :meth:`collect`."""
+        with self._lock:
+            self._sizes[timestamp_ms] = (bgr.shape[1], bgr.shape[0])
+        self._task.detect_async(self._image(bgr, name), timestamp_ms)
+
+    def _on_result(self, result, _image, timestamp_ms: int) -> None:
+        with self._lock:
+            w, h = self._sizes.pop(timestamp_ms, (0, 0))
+            for t in [t for t in self._sizes if t < timestamp_ms]:  # frames MediaPipe dropped
+                del self._sizes[t]
+            self._done.append((timestamp_ms, self._convert(result, w, h)))
+
+    def collect(self) -> list[tuple[int, list[Detection]]]:
+        """Live results finished since the last call: (timestamp_ms, detections), oldest first."""
+        with self._lock:
+            done, self._done = self._done, []
+        return done
+
+    def pending(self) -> int:
+        """Live frames submitted whose result has not arrived yet."""
+        with self._lock:
+            return len(self._sizes)
+
+    def _convert(self, result, width: int, height: int) -> list[Detection]:
+        out = []
+        for lms, world, handed in zip(result.hand_landmarks, result.hand_world_landmarks, result.handedness,
+                                      strict=True):
+            px = np.array([(p.x * width, p.y * height, p.z * width) for p in lms], dtype=np.float32)
+            wl = np.array([(p.x, p.y, p.z) for p in world], dtype=np.float32)
+            label = handed[0].category_name
+            if self.mirror:
+                label = {"Left": "Right", "Right": "Left"}.get(label, label)
+            out.append(Detection(label, float(handed[0].score), px, wl))
+        return out
+
+    def close(self) -> None:
+        self._task.close()

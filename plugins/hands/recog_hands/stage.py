@@ -1,0 +1,140 @@
+"""The ``hands.landmarks`` component: frames in, tracked (and optionally smoothed) hands out."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from platform_core import Context, Hand, HandsFrame, ImageFrame, Packet, Packets, Params
+from platform_core.errors import InputError
+from recog_hands.landmarker import Detection, Landmarker
+from recog_hands.one_euro import OneEuroFilter
+from recog_hands.tracker import HandTracker
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+
+
+class LandmarksParams(Params):
+    variant: Literal["full", "lite"] = Field("full", description="landmark model: full (more accurate) or lite")
+    mode: Literal["auto", "image", "video", "live"] = Field(
+        "auto", description="MediaPipe running mode; auto: image for still images, live for live sources, else video")
+    num_hands: int = Field(2, ge=1, le=8, description="most hands found per frame")
+    min_detection_confidence: float = Field(0.5, ge=0, le=1, description="palm detector threshold")
+    min_presence_confidence: float = Field(0.5, ge=0, le=1, description="hand presence threshold")
+    min_tracking_confidence: float = Field(0.5, ge=0, le=1, description="below this, video mode re-detects palms")
+    mirror: bool = Field(False, description="the frames are mirrored (selfie camera): swap Left and Right")
+    smoothing: bool = Field(False, description="smooth landmarks over time with a One Euro filter per track")
+    min_cutoff: float = Field(1.0, gt=0, description="One Euro: cutoff at rest, Hz (lower: smoother, more lag)")
+    beta: float = Field(0.05, ge=0, description="One Euro: cutoff increase per pixel/s of speed (higher: less lag)")
+    d_cutoff: float = Field(1.0, gt=0, description="One Euro: cutoff of the speed estimate, Hz")
+    reid_seconds: float = Field(10.0, ge=0, description="a hand re-entering within this time regains its track id")
+
+
+class HandLandmarks:
+    """Runs MediaPipe on each frame, assigns track ids and smooths the landmarks when asked."""
+
+    wants_packets = True
+
+    def __init__(self, params: LandmarksParams, context: Context):
+        self.params, self.context = params, context
+        self.tracker = HandTracker(reid_seconds=params.reid_seconds)
+        self._landmarkers: dict[str, Landmarker] = {}
+        self._filters: dict[int, tuple[OneEuroFilter, OneEuroFilter]] = {}
+        self._last_ms = -1
+        self._times: dict[int, tuple[float, int, int, int]] = {}  # live: timestamp_ms -> (t, frame, w, h)
+        self.frames = 0
+        self._track_frames: dict[int, int] = {}
+        self._track_hands: dict[int, str] = {}
+        self._last: HandsFrame | None = None
+        self._with_hands = 0
+
+    def _landmarker(self, mode: str) -> Landmarker:
+        if mode not in self._landmarkers:
+            p = self.params
+            self._landmarkers[mode] = Landmarker(
+                p.variant, mode, p.num_hands, p.min_detection_confidence, p.min_presence_confidence,
+                p.min_tracking_confidence, p.mirror)
+        return self._landmarkers[mode]
+
+    def _mode(self, frame: ImageFrame) -> str:
+        if self.params.mode != "auto":
+            return self.params.mode
+        if Path(frame.source).suffix.lower() in IMAGE_SUFFIXES:
+            return "image"
+        return "live" if self.context.live else "video"
+
+    def __call__(self, packet: Packet):
+        frame = packet.data
+        if not isinstance(frame, ImageFrame):
+            raise InputError(f"{self.context.input or 'hands'}: hands.landmarks takes image frames, "
+                             f"got {type(frame).__name__}")
+        name = f"{frame.source or self.context.input or 'frame'} (frame {frame.index})"
+        mode = self._mode(frame)
+        landmarker = self._landmarker(mode)
+        ts = max(int(round(packet.t * 1000)), self._last_ms + 1)  # MediaPipe needs increasing timestamps
+        self._last_ms = ts
+        if mode != "live":
+            h, w = frame.image.shape[:2]
+            return self._frame(packet.t, frame.index, w, h, landmarker.detect(frame.image, ts, name))
+        self._times[ts] = (packet.t, frame.index, frame.image.shape[1], frame.image.shape[0])
+        landmarker.submit(frame.image, ts, name)
+        return self._collected(landmarker)
+
+    def _collected(self, landmarker: Landmarker) -> Packets | None:
+        out = Packets()
+        for ts, detections in landmarker.collect():
+            t, index, w, h = self._times.pop(ts)
+            for old in [k for k in self._times if k < ts]:  # frames MediaPipe dropped
+                del self._times[old]
+            out.append(Packet(t, self._frame(t, index, w, h, detections), "hands"))
+        return out or None
+
+    def flush(self):
+        """End of stream: wait for live results still in MediaPipe, then release the landmarkers."""
+        live = self._landmarkers.get("live")
+        rest = None
+        if live is not None:
+            deadline = time.monotonic() + 5.0
+            while live.pending() and time.monotonic() < deadline:
+                time.sleep(0.005)
+            rest = self._collected(live)
+        for lm in self._landmarkers.values():
+            lm.close()
+        self._landmarkers.clear()
+        return rest
+
+    def _frame(self, t: float, index: int, width: int, height: int, detections: list[Detection]) -> HandsFrame:
+        ids = self.tracker.update(t, [(d.landmarks, d.handedness, d.score, d.world_landmarks) for d in detections])
+        hands = []
+        for tid, d in zip(ids, detections, strict=True):
+            track = next(tr for tr in self.tracker.tracks if tr.id == tid)
+            landmarks, world = d.landmarks, d.world_landmarks
+            if self.params.smoothing:
+                f_px, f_world = self._filters.setdefault(tid, self._new_filters())
+                landmarks = f_px(landmarks, t).astype(np.float32)
+                world = f_world(world, t).astype(np.float32)
+            hands.append(Hand(track_id=tid, handedness=track.handedness, score=d.score, landmarks=landmarks,
+                              world_landmarks=world))
+            self._track_frames[tid] = self._track_frames.get(tid, 0) + 1
+            self._track_hands[tid] = track.handedness
+        self.frames += 1
+        self._with_hands += bool(hands)
+        self._last = HandsFrame(frame=index, hands=hands, width=width, height=height)
+        return self._last
+
+    def _new_filters(self) -> tuple[OneEuroFilter, OneEuroFilter]:
+        p = self.params
+        # world landmarks are in metres, pixels are ~1000x larger: scale beta to keep one behaviour
+        return (OneEuroFilter(p.min_cutoff, p.beta, p.d_cutoff), OneEuroFilter(p.min_cutoff, p.beta * 1000, p.d_cutoff))
+
+    def result(self):
+        """One frame: that HandsFrame; several: counts per track."""
+        if self.frames == 1:
+            return self._last
+        return {"frames": self.frames, "frames_with_hands": self._with_hands,
+                "tracks": [{"track_id": tid, "handedness": self._track_hands[tid], "frames": n}
+                           for tid, n in sorted(self._track_frames.items())]}
