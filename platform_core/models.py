@@ -6,10 +6,11 @@ import hashlib
 import importlib.resources
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import yaml
@@ -95,7 +96,7 @@ def path(model_id: str) -> Path:
 _session_lock = threading.Lock()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _session(path_str: str, threads: int):
     import onnxruntime as ort
 

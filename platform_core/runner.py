@@ -12,8 +12,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from platform_core.errors import RecogError
 from platform_core.jsonable import jsonable

@@ -1,0 +1,244 @@
+"""The `recog` command line."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from platform_core import batch, metrics, models, plugins
+from platform_core import pipeline as pipeline_mod
+from platform_core.errors import InputError, ModelError, PipelineError, PluginError
+from platform_core.schema import params_schema, pipeline_schema
+
+app = typer.Typer(help="recog: multimodal recognition pipelines from plugins.", no_args_is_help=True,
+                  add_completion=False)
+plugins_app = typer.Typer(help="Installed plugins and their components.", no_args_is_help=True)
+models_app = typer.Typer(help="Shipped models and their cards.", no_args_is_help=True)
+app.add_typer(plugins_app, name="plugins")
+app.add_typer(models_app, name="models")
+out = Console()
+err = Console(stderr=True)
+
+
+def _registry() -> plugins.Registry:
+    """The installed plugins; import failures are shown as one warning line each."""
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", plugins.PluginImportWarning)
+            reg = plugins.registry()
+    except PluginError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(2) from e
+    for w in caught:
+        err.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+    return reg
+
+
+def _load(file: Path, sets: list[str] | None = None) -> tuple[pipeline_mod.Pipeline, dict]:
+    try:
+        overrides = pipeline_mod.parse_set(sets or [])
+        return pipeline_mod.load(file, _registry(), overrides), overrides
+    except PipelineError as e:
+        for line in str(e).splitlines():
+            err.print(f"[red]error:[/] {line}", highlight=False)
+        raise typer.Exit(2) from e
+
+
+@app.command()
+def run(
+    pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file")],
+    input: Annotated[str | None, typer.Option("--input", "-i", help="file, folder or glob")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="folder for results.jsonl and files")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="STEP.PARAM=VALUE (repeatable)")] = None,
+    stats: Annotated[bool, typer.Option("--stats", help="print per-stage metrics at the end")] = False,
+    workers: Annotated[int | None, typer.Option(help="processes for batch runs (default: one per core)")] = None,
+) -> None:
+    """Run a pipeline (until Ctrl-C for live sources). Exit 0: all inputs ok; 1: some failed; 2: invalid."""
+    p, overrides = _load(pipeline, set_)
+    try:
+        inputs = batch.plan(p, input)
+    except InputError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(1) from e
+    jobs = batch.make_jobs(str(pipeline), overrides, inputs, out_dir)
+    n_workers = 1 if p.live else (workers if workers is not None else batch.default_workers(len(jobs)))
+    writer = batch.ResultsWriter(out_dir)
+    progress = _Progress(len(jobs), p.live)
+
+    def on_record(rec: batch.Record) -> None:
+        writer.write(rec)
+        progress.advance()
+        if not rec.ok:
+            progress.console.print(f"[red]failed:[/] {rec.error}", highlight=False)
+        elif rec.interrupted:
+            progress.console.print("[yellow]stopped by Ctrl-C; outputs closed[/]")
+
+    with progress:
+        records = batch.run_all(jobs, n_workers, on_record, progress.packets)
+    writer.close()
+    failed = [r for r in records if not r.ok]
+    if len(records) > 1 or failed:
+        err.print(f"{len(records) - len(failed)} of {len(records)} inputs ok"
+                  + (f"; results in {writer.path}" if writer.path else ""))
+    if stats:
+        _print_stats(metrics.merge([r.metrics for r in records if r.ok]))
+    raise typer.Exit(1 if failed else 0)
+
+
+class _Progress:
+    """A Rich progress display on stderr for runs over several inputs or many packets."""
+
+    def __init__(self, total: int, live: bool):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+        self.enabled = err.is_terminal
+        cols = [SpinnerColumn(), TextColumn("{task.description}")]
+        if total > 1:
+            cols += [BarColumn(), MofNCompleteColumn()]
+        self.bar = Progress(*cols, console=err, transient=True, disable=not self.enabled)
+        self.task = self.bar.add_task("live: Ctrl-C to stop" if live else "inputs", total=total)
+        self.console = self.bar.console
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+    def advance(self) -> None:
+        self.bar.advance(self.task)
+
+    def packets(self, n: int) -> None:
+        self.bar.update(self.task, description=f"{n} packets")
+
+
+def _print_stats(rows: list[dict]) -> None:
+    t = Table(title="stage metrics")
+    for col in ("stage", "component", "in", "out", "dropped", "p50 ms", "p95 ms"):
+        t.add_column(col, justify="right" if col not in ("stage", "component") else "left")
+    for r in rows:
+        t.add_row(r["stage"], r["component"], str(r["in"]), str(r["out"]), str(r["dropped"]),
+                  "-" if r["p50_ms"] is None else f"{r['p50_ms']:.3f}",
+                  "-" if r["p95_ms"] is None else f"{r['p95_ms']:.3f}")
+    err.print(t)
+
+
+@app.command()
+def validate(pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file")]) -> None:
+    """Check a pipeline without running it (exit 2 when invalid)."""
+    p, _ = _load(pipeline)
+    out.print(f"[green]ok[/] {pipeline}: {len(p.sources)} source(s), {len(p.steps)} step(s), "
+              f"{len(p.outputs)} output(s)")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of pipeline files, with the parameters of installed components."""
+    print(json.dumps(pipeline_schema(_registry()), indent=2))
+
+
+@plugins_app.command("list")
+def plugins_list(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
+    """Every installed plugin and its components."""
+    reg = _registry()
+    rows = [{"id": cid, "role": c.spec.role, "version": c.spec.version, "consumes": list(c.spec.consumes),
+             "produces": list(c.spec.produces), "summary": c.spec.summary, "plugin": c.plugin,
+             "distribution": c.distribution} for cid, c in sorted(reg.components.items())]
+    if as_json:
+        print(json.dumps({"plugins": reg.distributions, "broken": reg.broken, "components": rows}, indent=2))
+        return
+    t = Table(title="recog components")
+    for col in ("id", "role", "version", "consumes", "produces", "summary", "distribution"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["id"], r["role"], r["version"], ", ".join(r["consumes"]) or "-",
+                  ", ".join(r["produces"]) or "-", r["summary"], r["distribution"])
+    out.print(t)
+
+
+@plugins_app.command("info")
+def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """A component's parameters with types, defaults and help."""
+    reg = _registry()
+    comp = reg.get(component_id)
+    if comp is None:
+        err.print(f"[red]error:[/] unknown component {component_id!r}"
+                  f"{pipeline_mod.did_you_mean(component_id, reg.components)}")
+        raise typer.Exit(2)
+    s = comp.spec
+    out.print(f"[bold]{s.id}[/] {s.version} ({s.role}) from {comp.distribution}\n{s.summary}")
+    out.print(f"consumes: {', '.join(s.consumes) or '-'}   produces: {', '.join(s.produces) or '-'}"
+              + (f"   models: {', '.join(s.models)}" if s.models else ""))
+    props, _ = params_schema(s)
+    t = Table(title="parameters")
+    for col in ("name", "type", "default", "help"):
+        t.add_column(col)
+    for name, field in s.params.model_fields.items():
+        prop = props.get(name, {})
+        typ = prop.get("type") or " | ".join(x.get("type", "?") for x in prop.get("anyOf", [])) or "?"
+        default = "required" if field.is_required() else repr(field.default)
+        t.add_row(name, typ, default, field.description or "")
+    out.print(t)
+
+
+@models_app.command("list")
+def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Every model card in the registry."""
+    rows = [models.describe(c) for c in models.cards().values()]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    t = Table(title="recog models")
+    for col in ("id", "task", "version", "file", "size", "license"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["id"], r["task"], r["version"], r["file"], f"{r['size']:,}", r["license"])
+    out.print(t)
+
+
+@models_app.command("verify")
+def models_verify(model_id: Annotated[str | None, typer.Argument(metavar="[ID]")] = None) -> None:
+    """Check the sha256 of one or every shipped model file against its card."""
+    cards = models.cards()
+    ids = [model_id] if model_id else list(cards)
+    bad = 0
+    for mid in ids:
+        try:
+            c = cards.get(mid) or models.card(mid)
+            models.verify_file(c.path, c.sha256)
+            out.print(f"[green]ok[/] {mid}  {c.path}")
+        except ModelError as e:
+            bad += 1
+            err.print(f"[red]failed[/] {mid}: {e}")
+    raise typer.Exit(1 if bad else 0)
+
+
+def _task(name: str):
+    reg = _registry()
+    if name not in reg.tasks:
+        err.print(f"[red]error:[/] unknown task {name!r}{pipeline_mod.did_you_mean(name, reg.tasks)}; "
+                  f"installed: {', '.join(sorted(reg.tasks)) or 'none'}")
+        raise typer.Exit(2)
+    return reg.tasks[name]
+
+
+_EXTRA = {"allow_extra_args": True, "ignore_unknown_options": True}
+
+
+@app.command(context_settings=_EXTRA)
+def train(ctx: typer.Context, task: Annotated[str, typer.Argument(help="task name, e.g. digits")]) -> None:
+    """Train a task's model (extra arguments go to the task's trainer)."""
+    raise typer.Exit(_task(task).train(list(ctx.args)))
+
+
+@app.command("eval", context_settings=_EXTRA)
+def evaluate(ctx: typer.Context, task: Annotated[str, typer.Argument(help="task name, e.g. digits")]) -> None:
+    """Evaluate a task's shipped model and print its metrics."""
+    raise typer.Exit(_task(task).evaluate(list(ctx.args)))
