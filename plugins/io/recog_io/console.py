@@ -1,0 +1,103 @@
+"""The console renderer: each packet printed readably with Rich (tables for notes, scores, hands, scores)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from pydantic import Field
+from rich.console import Console
+from rich.json import JSON
+from rich.table import Table
+
+from platform_core.kinds import Classification, DigitString, HandsFrame, NoteEvents, Score
+from platform_core.specs import Context, Params
+from recog_io.music import note_name, score_events
+from recog_io.records import to_record, unpack
+
+
+class ConsoleParams(Params):
+    top: int = Field(5, ge=1, description="how many scores to list for a classification")
+    max_rows: int = Field(200, ge=1, description="rows shown per table (notes, score events); the rest are counted")
+
+
+def _digits(d: DigitString, p: ConsoleParams):
+    table = Table(title=f"digits: [bold]{d.text}[/bold]  (confidence {d.confidence:.3f})", title_justify="left")
+    for col in ("#", "digit", "confidence", "box x,y,w,h"):
+        table.add_column(col)
+    for i, g in enumerate(d.digits):
+        table.add_row(str(i), g.label, f"{g.confidence:.3f}", ",".join(str(int(v)) for v in g.box))
+    return table
+
+
+def _classification(c: Classification, p: ConsoleParams):
+    table = Table(title=f"label: [bold]{c.label}[/bold]", title_justify="left")
+    table.add_column("label")
+    table.add_column("score", justify="right")
+    for name, score in sorted(c.scores.items(), key=lambda kv: -kv[1])[:p.top]:
+        table.add_row(name, f"{score:.3f}")
+    return table
+
+
+def _notes(n: NoteEvents, p: ConsoleParams):
+    table = Table(title=f"{len(n.notes)} notes", title_justify="left")
+    for col in ("note", "pitch", "onset s", "offset s", "velocity"):
+        table.add_column(col, justify="left" if col == "note" else "right")
+    for e in n.notes[:p.max_rows]:
+        table.add_row(note_name(e.pitch), str(e.pitch), f"{e.onset:.3f}", f"{e.offset:.3f}", str(e.velocity))
+    if len(n.notes) > p.max_rows:
+        table.caption = f"... and {len(n.notes) - p.max_rows} more"
+    return table
+
+
+def _score(s: Score, p: ConsoleParams):
+    events = list(score_events(s.parts))
+    table = Table(title=f"score: {len(s.parts)} part(s), {len(events)} events", title_justify="left")
+    for col in ("part", "measure", "event", "beats"):
+        table.add_column(col, justify="right" if col == "beats" else "left")
+    for e in events[:p.max_rows]:
+        name = f"[dim]{e.name}[/dim]" if e.kind == "rest" else e.name if e.kind in ("note", "chord") else \
+            f"[italic]{e.kind}: {e.name}[/italic]"
+        table.add_row(str(e.part + 1), str(e.measure), name, "" if e.beats is None else f"{e.beats:g}")
+    if len(events) > p.max_rows:
+        table.caption = f"... and {len(events) - p.max_rows} more"
+    return table
+
+
+def _hands(h: HandsFrame, p: ConsoleParams):
+    table = Table(title=f"frame {h.frame}: {len(h.hands)} hand(s)", title_justify="left")
+    for col in ("track", "hand", "score", "wrist x,y"):
+        table.add_column(col)
+    for hand in h.hands:
+        wx, wy = (float(v) for v in hand.landmarks[0][:2])
+        table.add_row(str(hand.track_id), hand.handedness, f"{hand.score:.3f}", f"{wx:.0f},{wy:.0f}")
+    return table
+
+
+_VIEWS = ((DigitString, _digits), (Classification, _classification), (NoteEvents, _notes), (Score, _score),
+          (HandsFrame, _hands))
+
+
+def renderable(data: Any, params: ConsoleParams):
+    """A Rich renderable for ``data``: a table for the built-in result kinds, else its JSON record."""
+    for cls, view in _VIEWS:
+        if isinstance(data, cls):
+            return view(data, params)
+    return JSON.from_data(to_record(data))
+
+
+class ConsoleRenderer:
+    """Prints each packet to stdout."""
+
+    wants_packets = True
+
+    def __init__(self, params: ConsoleParams, context: Context, console: Console | None = None):
+        self.params = params
+        self.console = console or Console(file=sys.stdout)
+
+    def __call__(self, *items: Any) -> None:
+        for item in items:
+            t, kind, data = unpack(item)
+            if t is not None:
+                self.console.print(f"[cyan]t={t:.3f}s[/cyan] [dim]{kind}[/dim]")
+            self.console.print(renderable(data, self.params))

@@ -1,0 +1,131 @@
+"""The plot renderer: ``<stem>.<kind>.png`` per input stream — a piano roll for notes, stacked scores over time for
+classifications, else numeric fields over time."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from pydantic import Field
+
+from platform_core.kinds import Classification, NoteEvents
+from platform_core.specs import Context, Params
+from recog_io.music import note_name
+from recog_io.records import flatten, to_record, unpack
+
+MAX_SERIES = 12
+
+
+class PlotParams(Params):
+    path: str | None = Field(None, description="output PNG; may use {stem}, {out} and {kind} (default: "
+                                               "<out>/<stem>.<kind>.png, nothing when the run has no --out)")
+    width: float = Field(10.0, gt=0, description="figure width in inches")
+    height: float = Field(4.0, gt=0, description="figure height in inches")
+    dpi: int = Field(100, ge=20, le=600, description="dots per inch")
+
+
+def piano_roll(fig: Figure, notes: list) -> None:
+    """One bar per note: time across, pitch up, shade by velocity."""
+    ax = fig.add_subplot()
+    for n in notes:
+        ax.barh(n.pitch, max(n.offset - n.onset, 1e-3), left=n.onset, height=0.8,
+                color=(0.1, 0.3, 0.9, 0.3 + 0.7 * min(max(n.velocity, 1), 127) / 127), edgecolor="none")
+    if notes:
+        lo, hi = min(n.pitch for n in notes), max(n.pitch for n in notes)
+        ticks = [p for p in range(lo - 1, hi + 2) if p % 12 == 0] or [lo]
+        ax.set_yticks(ticks, [note_name(p) for p in ticks])
+        ax.set_ylim(lo - 1.5, hi + 1.5)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("pitch")
+    ax.set_title(f"{len(notes)} notes")
+    ax.grid(axis="x", alpha=0.3)
+
+
+def stacked_scores(fig: Figure, times: list[float], items: list[Classification]) -> None:
+    """Scores over labels stacked over time (a bar chart when there is one classification)."""
+    ax = fig.add_subplot()
+    labels = list(dict.fromkeys(k for c in items for k in c.scores))
+    if len(items) == 1:
+        c = items[0]
+        ax.barh(labels, [c.scores[k] for k in labels])
+        ax.set_xlabel("score")
+        ax.set_title(f"label: {c.label}")
+        return
+    values = np.array([[c.scores.get(k, 0.0) for c in items] for k in labels])
+    ax.stackplot(times, values, labels=labels)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("score")
+    ax.set_title("scores over time")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+
+
+def numeric_lines(fig: Figure, times: list[float], items: list[Any]) -> bool:
+    """Each numeric field of the records as a line over time; False when there is none."""
+    series: dict[str, list[float]] = {}
+    for i, data in enumerate(items):
+        record = to_record(data)
+        flat = flatten(record) if isinstance(record, (dict, list)) else {"value": record}
+        for k, v in flat.items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                if k not in series and len(series) >= MAX_SERIES:
+                    continue
+                series.setdefault(k, [np.nan] * len(items))[i] = float(v)
+    if not series:
+        return False
+    ax = fig.add_subplot()
+    for k, v in series.items():
+        ax.plot(times, v, marker="." if len(times) < 50 else None, label=k)
+    ax.set_xlabel("time (s)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+    return True
+
+
+class PlotRenderer:
+    """Collects each input stream and draws it at the end."""
+
+    wants_packets = True
+
+    def __init__(self, params: PlotParams, context: Context):
+        self.params, self.context = params, context
+        self.streams: list[tuple[str, list[float], list[Any]]] = []
+        self.closed = False
+
+    def __call__(self, *items: Any) -> None:
+        for i, item in enumerate(items):
+            t, kind, data = unpack(item)
+            if i == len(self.streams):
+                self.streams.append((kind if kind not in ("", "any") else type(data).__name__.lower(), [], []))
+            self.streams[i][1].append(float(t) if t is not None else float(len(self.streams[i][1])))
+            self.streams[i][2].append(data)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        used: set[str] = set()
+        for kind, times, items in self.streams:
+            name = kind if kind not in used else f"{kind}.{len(used) + 1}"
+            used.add(name)
+            path = self.context.output_path(f".{name}.png", self.params.path.replace("{kind}", name)
+                                            if self.params.path else None)
+            if path is not None:
+                self._plot(path, kind, times, items)
+
+    def _plot(self, path: Path, kind: str, times: list[float], items: list[Any]) -> None:
+        p = self.params
+        fig = Figure(figsize=(p.width, p.height), dpi=p.dpi, layout="constrained")
+        FigureCanvasAgg(fig)
+        if all(isinstance(d, NoteEvents) for d in items):
+            piano_roll(fig, [n for d in items for n in d.notes])
+        elif all(isinstance(d, Classification) for d in items):
+            stacked_scores(fig, times, items)
+        elif not numeric_lines(fig, times, items):
+            warnings.warn(f"plot: the {kind} stream has no numeric values to plot; {path} not written",
+                          stacklevel=2)
+            return
+        fig.savefig(path)
+        self.context.wrote(path)
