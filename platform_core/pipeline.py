@@ -155,11 +155,8 @@ def _linear_to_graph(doc: PosDict, registry: Registry, errs: _Errors) -> PosDict
             name, n = f"{base}{n}", n + 1
         used.add(name)
         node = PosDict((k, v) for k, v in item.items() if k != "name")
-        node.pos, node.line, node.column = item.pos, item.line, item.column
+        node.pos, node.value_pos, node.line, node.column = item.pos, item.value_pos, item.line, item.column
         if i == 0:
-            if role != "source":
-                errs.add(f"the first step of a linear pipeline must be a source, not {item['use']!r} "
-                         f"({role})", item.where("use"))
             graph["sources"][name] = node
         elif role == "renderer":
             node.setdefault("input", last)
@@ -232,11 +229,12 @@ def _node(name: str, item, role: str, registry: Registry, errs: _Errors, where) 
     if comp is None:
         fitting = [cid for cid, c in registry.components.items() if c.spec.role in spec_role]
         errs.add(f"unknown component {use!r}{did_you_mean(use, fitting or registry.components)}",
-                 item.where("use"))
+                 item.where_value("use"))
         return None
     spec = comp.spec
     if spec.role not in spec_role:
-        errs.add(f"{use!r} is a {spec.role} and cannot be used as a {role}", item.where("use"))
+        hint = " (the first step of a linear pipeline is its source)" if role == "source" else ""
+        errs.add(f"{use!r} is a {spec.role} and cannot be used as a {role}{hint}", item.where_value("use"))
         return None
     reserved = RESERVED[role]
     params = {k: v for k, v in item.items() if k not in reserved}
@@ -253,6 +251,7 @@ def _node(name: str, item, role: str, registry: Registry, errs: _Errors, where) 
                 errs.add(f"{name}: unknown parameter {key!r} for {use}{did_you_mean(key, allowed)}", at)
             else:
                 loc = ".".join(str(x) for x in err["loc"])
+                at = item.where_value(key) if key in item else at
                 errs.add(f"{name}: parameter {loc!r} of {use}: {err['msg']}", at)
         return None
     if role != "source":
@@ -261,7 +260,7 @@ def _node(name: str, item, role: str, registry: Registry, errs: _Errors, where) 
             errs.add(f"{role} {name!r} needs `input:` (the stream(s) it consumes)", item.where())
             return None
         node.inputs = [str(x) for x in (inputs if isinstance(inputs, list) else [inputs])]
-        node.at = item.where("input")
+        node.at = item.where_value("input")
     for key, model, attr in (("sync", SyncPolicy, "sync"), ("queue", QueuePolicy, "queue")):
         if key in item and key in reserved:
             try:

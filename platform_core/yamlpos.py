@@ -15,9 +15,15 @@ class PosDict(dict):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.pos: dict = {}
+        self.value_pos: dict = {}
 
     def where(self, key=None) -> tuple[int, int]:
+        """Where ``key`` stands (or the mapping itself when ``key`` is None or absent)."""
         return self.pos.get(key, (self.line, self.column))
+
+    def where_value(self, key) -> tuple[int, int]:
+        """Where the value of ``key`` stands."""
+        return self.value_pos.get(key) or self.where(key)
 
 
 class PosList(list):
@@ -48,6 +54,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> PosDict:
             raise PipelineError(f"duplicate key {key!r}", loader.filename, *where)
         d[key] = loader.construct_object(value_node, deep=True)
         d.pos[key] = where
+        d.value_pos[key] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
     return d
 
 
