@@ -9,6 +9,7 @@ metrics; counts are exact.
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections import deque
@@ -214,14 +215,8 @@ class Run:
     def _pump(self) -> int:
         sources = self._sources()
         env = self._env
-        if len(sources) == 1:
-            st = sources[0]
-            stream = ((p.t, st.index, p.data) for p in st.obj.packets())
-        else:
-            import heapq
-
-            stream = heapq.merge(*(((p.t, s.index, p.data) for p in s.obj.packets()) for s in sources),
-                                 key=lambda x: (x[0], x[1]))
+        streams = [_stamped(s) for s in sources]
+        stream = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=lambda x: (x[0], x[1]))
         emit = {s.index: env[f"emit{s.index}"] for s in sources}
         emit_t = {s.index: env[f"emit{s.index}_t"] for s in sources}
         counts = dict.fromkeys(emit, 0)
@@ -355,6 +350,13 @@ class Run:
         if len(self.collected) == 1:
             return jsonable(self.collected[0][1])
         return [{"t": round(t, 6), "data": jsonable(d)} for t, d in self.collected]
+
+
+def _stamped(st: _Stage):
+    """The packets of a source as (t, source index, data)."""
+    index = st.index
+    for p in st.obj.packets():
+        yield p.t, index, p.data
 
 
 def _flatten(items) -> list:
