@@ -27,6 +27,7 @@ from recog_io.paths import existing_file, require_path
 EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".mp4", ".mkv", ".mov", ".webm")
 SOUNDFILE_EXTENSIONS = {".wav", ".flac", ".ogg", ".oga", ".mp3", ".aif", ".aiff"}
 BLOCK = 1 << 16  # frames decoded at a time
+MP3_FRAME = 1152  # decoders may differ from a declared length by up to one MP3 frame
 _STREAMING_SIZES = {0, 0xFFFFFFFF, 0x7FFFFFFF}  # data sizes a streaming writer leaves in a WAV header
 
 
@@ -65,15 +66,17 @@ def _soundfile(p: Path) -> Decoded:
         raise InputError(f"{p}: the audio file holds no samples")
 
     def blocks() -> Iterator[np.ndarray]:
+        total = 0
         try:
             with sf.SoundFile(str(p)) as f:
-                while True:
-                    block = f.read(BLOCK, dtype="float32", always_2d=True)
-                    if not len(block):
-                        return
+                while len(block := f.read(BLOCK, dtype="float32", always_2d=True)):
+                    total += len(block)
                     yield block
         except (sf.LibsndfileError, RuntimeError) as e:
             raise InputError(f"{p}: corrupt audio data ({e})") from None
+        if total + MP3_FRAME < info.frames:
+            raise InputError(f"{p}: truncated audio file (the header declares {info.frames} frames, "
+                             f"{total} could be decoded)")
 
     return Decoded(info.samplerate, info.channels, blocks())
 

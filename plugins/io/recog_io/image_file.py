@@ -31,19 +31,30 @@ _ORIENT = {
 }
 
 
-def _header(path: Path) -> tuple[int, int, int]:
-    """Width, height and EXIF orientation read from the header, without decoding the pixels."""
+def _check_header(path: Path) -> int:
+    """The EXIF orientation (1: upright) read from the header, without decoding the pixels.
+
+    Refuses images over MAX_PIXELS. Orientation is read for JPEG, TIFF and WebP (where EXIF sits before the pixels).
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as im:
-                orientation = int(im.getexif().get(0x0112, 1) or 1)
-                return im.width, im.height, orientation
+                width, height = im.size
+                if width * height > MAX_PIXELS:
+                    raise InputError(f"{path}: image is {width}x{height} ({width * height / 1e6:.0f} megapixels), "
+                                     f"over the {MAX_PIXELS // 1_000_000} megapixel limit")
+                orientation = 1
+                if im.format in ("JPEG", "MPO", "TIFF", "WEBP"):
+                    orientation = int(im.getexif().get(0x0112, 1) or 1)
+                return orientation
     except Image.DecompressionBombError:
-        raise InputError(f"{path}: image is too large to decode safely (over {MAX_PIXELS // 1_000_000} "
-                         "megapixels)") from None
+        raise InputError(f"{path}: image is too large to decode safely (over the {MAX_PIXELS // 1_000_000} "
+                         "megapixel limit)") from None
+    except InputError:
+        raise
     except Exception:  # Pillow cannot parse the header: let OpenCV try and report
-        return 0, 0, 1
+        return 1
 
 
 def to_bgr8(image: np.ndarray) -> np.ndarray:
@@ -76,10 +87,7 @@ def read_image(path: str | Path) -> np.ndarray:
     Raises InputError for a missing, empty, corrupt or oversized file.
     """
     p = existing_file(path)
-    width, height, orientation = _header(p)
-    if width * height > MAX_PIXELS:
-        raise InputError(f"{p}: image is {width}x{height} ({width * height / 1e6:.0f} megapixels), over the "
-                         f"{MAX_PIXELS // 1_000_000} megapixel limit")
+    orientation = _check_header(p)
     buf = np.fromfile(p, dtype=np.uint8)
     try:
         image = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
