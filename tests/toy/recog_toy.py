@@ -67,6 +67,17 @@ class Add:
         return x + self.k
 
 
+class Slow:
+    """Passes anything through after a sleep: a slow consumer."""
+
+    def __init__(self, params, ctx):
+        self.delay = params.delay_ms / 1000
+
+    def __call__(self, x):
+        time.sleep(self.delay)
+        return x
+
+
 class Odd:
     def __init__(self, params, ctx):
         pass
@@ -151,6 +162,8 @@ def recog_models():
     return [
         ModelSpec(id="toy.add", version="0.1", summary="Adds k", factory=Add, params=AddParams,
                   consumes=("number",), produces=("number",)),
+        ModelSpec(id="toy.slow", version="0.1", summary="Sleeps then passes through", factory=Slow,
+                  params=AddParams, consumes=("any",), produces=("any",)),
         ModelSpec(id="toy.odd", version="0.1", summary="Keeps odd numbers", factory=Odd,
                   consumes=("number",), produces=("number",)),
         ModelSpec(id="toy.burst", version="0.1", summary="Doubles packets", factory=Burst,
