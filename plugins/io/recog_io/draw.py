@@ -52,15 +52,22 @@ def box(image: np.ndarray, xywh, color=(0, 0, 255), text: str | None = None) -> 
         label(image, text, (x, y - 3), color)
 
 
-def draw_digits(image: np.ndarray, digits: DigitString) -> np.ndarray:
-    """A box per digit with its label and confidence, and the whole string at the top left."""
+def headline(image: np.ndarray, text: str, row: int = 0, color=(0, 0, 0)) -> None:
+    """Write ``text`` on line ``row`` of the top-left corner, in place."""
+    s = _scale(image)
+    (_, h), base = cv2.getTextSize("Ag", FONT, 0.5 * s, max(1, round(s)))
+    label(image, text, (4, (row + 1) * (h + base + 4)), color)
+
+
+def draw_digits(image: np.ndarray, digits: DigitString, row: int = 0) -> np.ndarray:
+    """A box per digit with its label and confidence, and the whole string on line ``row`` at the top left."""
     for d in digits.digits:
         box(image, d.box, (0, 0, 255), f"{d.label} {d.confidence:.2f}")
-    label(image, f"{digits.text} ({digits.confidence:.2f})", (4, 0), (0, 0, 160))
+    headline(image, f"{digits.text} ({digits.confidence:.2f})", row, (0, 0, 160))
     return image
 
 
-def draw_hands(image: np.ndarray, hands: HandsFrame) -> np.ndarray:
+def draw_hands(image: np.ndarray, hands: HandsFrame, row: int = 0) -> np.ndarray:
     """Each hand's 21 landmarks and skeleton in its track's colour, labelled with track id and handedness."""
     s = _scale(image)
     for hand in hands.hands:
@@ -77,7 +84,7 @@ def draw_hands(image: np.ndarray, hands: HandsFrame) -> np.ndarray:
     return image
 
 
-def draw_score(image: np.ndarray, score: Score) -> np.ndarray:
+def draw_score(image: np.ndarray, score: Score, row: int = 0) -> np.ndarray:
     """A box and label for every recognised symbol that carries ``box: [x, y, w, h]`` and ``label``."""
     for sym in score.symbols:
         if isinstance(sym, dict) and sym.get("box") is not None:
@@ -85,18 +92,17 @@ def draw_score(image: np.ndarray, score: Score) -> np.ndarray:
     return image
 
 
-def draw_classification(image: np.ndarray, c: Classification) -> np.ndarray:
-    """The label and its score at the top left."""
+def draw_classification(image: np.ndarray, c: Classification, row: int = 0) -> np.ndarray:
+    """The label and its score on line ``row`` at the top left."""
     score = c.scores.get(c.label)
-    label(image, f"{c.label} {score:.2f}" if score is not None else c.label, (4, 0), (0, 120, 0))
+    headline(image, f"{c.label} {score:.2f}" if score is not None else c.label, row, (0, 120, 0))
     return image
 
 
-def draw_caption(image: np.ndarray, data: Any) -> np.ndarray:
-    """A one-line summary of data no drawer knows, at the bottom left."""
+def draw_caption(image: np.ndarray, data: Any, row: int = 0) -> np.ndarray:
+    """A one-line summary of data no drawer knows, on line ``row`` at the top left."""
     text = json.dumps(to_record(data), separators=(",", ":"))
-    text = f"{type(data).__name__}: {text[:80]}{'...' if len(text) > 80 else ''}"
-    label(image, text, (4, image.shape[0]), (60, 60, 60))
+    headline(image, f"{type(data).__name__}: {text[:80]}{'...' if len(text) > 80 else ''}", row, (60, 60, 60))
     return image
 
 
@@ -107,15 +113,15 @@ _DRAWERS = {DigitString: draw_digits, HandsFrame: draw_hands, Score: draw_score,
 def draw(image: np.ndarray | ImageFrame, *items: Any) -> np.ndarray:
     """A copy of ``image`` with every item drawn on it, in order."""
     out = np.ascontiguousarray((image.image if isinstance(image, ImageFrame) else image).copy())
+    row = 0  # top-left text lines used so far
     for data in items:
         if data is None:
             continue
         drawer = next((f for cls, f in _DRAWERS.items() if isinstance(data, cls)), None)
-        if drawer is not None:
-            out = drawer(out, data)
-        elif callable(getattr(data, "draw", None)):
+        if callable(getattr(data, "draw", None)) and drawer is None:
             drawn = data.draw(out)
             out = out if drawn is None else np.ascontiguousarray(drawn)
-        else:
-            out = draw_caption(out, data)
+            continue
+        out = (drawer or draw_caption)(out, data, row)
+        row += drawer not in (draw_hands, draw_score)
     return out
