@@ -51,10 +51,10 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def cards(registry: Path = REGISTRY) -> dict[str, ModelCard]:
+def cards(registry: Path | None = None) -> dict[str, ModelCard]:
     """Every model card in ``registry/models``, by id."""
     out = {}
-    for f in sorted((registry / "models").glob("*.yaml")):
+    for f in sorted(((registry or REGISTRY) / "models").glob("*.yaml")):
         d = yaml.safe_load(f.read_text())
         out[d["id"]] = ModelCard(
             id=d["id"], task=d.get("task", ""), version=str(d.get("version", "")),
