@@ -1,0 +1,78 @@
+"""Labelled staff crops: engrave music on pages with verovio, find the staves, cut them with their symbols."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from recog_omr.degrade import degrade
+from recog_omr.engrave import FONTS, rasterise, render_pages, toolkit
+from recog_omr.mei import staves_to_mei
+from recog_omr.music import Staff
+from recog_omr.staves import crop, find_staves
+from recog_omr.tokens import staff_tokens
+
+
+def layout_options(rng: random.Random) -> dict:
+    return {
+        "font": rng.choice(FONTS),
+        "scale": rng.randint(38, 60),
+        "pageWidth": rng.randint(1500, 2600),
+        "pageHeight": 2970,
+        "adjustPageHeight": True,
+        "spacingLinear": rng.uniform(0.18, 0.35),
+        "spacingNonLinear": rng.uniform(0.5, 0.7),
+        "spacingStaff": rng.randint(8, 14),
+        "spacingSystem": rng.randint(6, 14),
+        "pageMarginLeft": rng.randint(40, 120),
+        "pageMarginTop": rng.randint(40, 120),
+    }
+
+
+def page_samples(staves: list[Staff], rng: random.Random, degraded: bool, tk=None,
+                 options: dict | None = None) -> list[tuple[np.ndarray, list[str]]]:
+    """(crop as uint8 ink, symbols) for every staff of every system on the engraved pages."""
+    opts = options or layout_options(rng)
+    out = []
+    for svg, systems in render_pages(staves_to_mei(staves), opts, tk):
+        ids = [int(m[1:]) - 1 for sysm in systems for m in sysm]
+        starts = {int(sysm[0][1:]) - 1 for sysm in systems if sysm}
+        tokens = [staff_tokens(st, starts) for st in staves]
+        img = rasterise(svg, scale=rng.uniform(0.9, 1.6))
+        if degraded:
+            img = degrade(img, rng)
+        page = find_staves(img)
+        if len(page.staves) != len(systems) * len(staves) or not ids:
+            continue
+        for idx, box in enumerate(page.staves):
+            sysm = systems[idx // len(staves)]
+            part = idx % len(staves)
+            symbols = [t for m in sysm for t in tokens[part][int(m[1:]) - 1]]
+            ink = crop(page, box)[0]
+            out.append(((ink * 255).astype(np.uint8), symbols))
+    return out
+
+
+def random_page(seed: int, corpus_staves: list[Staff] | None = None) -> list[tuple[np.ndarray, list[str]]]:
+    """Samples from one engraved page of random music (or a corpus staff, when given), clean or degraded."""
+    from recog_omr.generate import random_staves
+
+    rng = random.Random(seed)
+    if corpus_staves and rng.random() < 0.5:
+        staves = [rng.choice(corpus_staves)]
+    else:
+        staves = random_staves(rng, rng.randint(3, 12), grand=rng.random() < 0.3)
+    try:
+        return page_samples(staves, rng, degraded=rng.random() < 0.5, tk=_tk())
+    except ValueError:
+        return []
+
+
+_TK = []
+
+
+def _tk():
+    if not _TK:
+        _TK.append(toolkit())
+    return _TK[0]

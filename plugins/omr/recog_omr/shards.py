@@ -1,0 +1,59 @@
+"""Write and read shards of labelled staff crops (``python -m recog_omr.shards OUT FIRST_SEED N_PAGES``)."""
+
+from __future__ import annotations
+
+import pickle
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def corpus_training_staves(limit: int = 120, seed: int = 0) -> list:
+    """Staves from corpus pieces that are not held out (a random subset of ``limit`` pieces)."""
+    from recog_omr.corpus import corpus_paths, held_out, piece_staves
+
+    paths = [p for p in corpus_paths() if not held_out(p)]
+    random.Random(seed).shuffle(paths)
+    out = []
+    for p in paths[:limit]:
+        try:
+            out += piece_staves(p, max_measures=10)
+        except Exception as e:  # music21 cannot read every corpus file; skip it and say so
+            print(f"skipped {p}: {e}", file=sys.stderr)
+    return out
+
+
+def write_shards(out: Path, first_seed: int, n_pages: int, per_shard: int = 50, corpus_limit: int = 120) -> None:
+    from recog_omr.dataset import random_page
+
+    out.mkdir(parents=True, exist_ok=True)
+    staves = corpus_training_staves(corpus_limit, first_seed) if corpus_limit else []
+    batch: list = []
+    for seed in range(first_seed, first_seed + n_pages):
+        batch += random_page(seed, staves)
+        if (seed - first_seed + 1) % per_shard == 0:
+            _dump(out / f"shard_{seed:08d}.pkl", batch)
+            batch = []
+    if batch:
+        _dump(out / f"shard_{first_seed + n_pages:08d}.pkl", batch)
+
+
+def _dump(path: Path, samples: list) -> None:
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump(samples, f)
+    tmp.rename(path)
+
+
+def read_shards(folder: Path) -> list[tuple[np.ndarray, list[str]]]:
+    out = []
+    for p in sorted(folder.glob("shard_*.pkl")):
+        with open(p, "rb") as f:
+            out += pickle.load(f)
+    return out
+
+
+if __name__ == "__main__":
+    write_shards(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))

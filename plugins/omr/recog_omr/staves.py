@@ -1,0 +1,226 @@
+"""Find staves and systems on a page: flatten the light, binarise, deskew, project, group five lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+CROP_HEIGHT = 96  # pixels of a normalised staff crop
+CROP_SPACES = 12.8  # staff spaces the crop spans (the staff itself is 4)
+
+
+@dataclass
+class StaffBox:
+    """A staff on the deskewed page: its centre line and space sampled along x, and its horizontal extent."""
+
+    xs: np.ndarray  # sample columns
+    centers: np.ndarray  # y of the middle line at each sample
+    spaces: np.ndarray  # staff space at each sample
+    x0: int = 0
+    x1: int = 0
+    system: int = 0
+
+    @property
+    def space(self) -> float:
+        return float(np.median(self.spaces))
+
+    def center_at(self, x) -> np.ndarray:
+        return np.interp(x, self.xs, self.centers)
+
+    @property
+    def top(self) -> float:
+        return float(self.center_at(self.x0)) - 2 * self.space
+
+    @property
+    def bottom(self) -> float:
+        return float(self.center_at(self.x0)) + 2 * self.space
+
+
+@dataclass
+class Page:
+    """A page prepared for reading: flattened grey image, rotation applied and the staves found."""
+
+    gray: np.ndarray
+    angle: float  # degrees the page was rotated by to level its staves
+    staves: list[StaffBox]
+    matrix: np.ndarray  # 2x3 affine from the input image to ``gray``
+
+
+def flatten(gray: np.ndarray) -> np.ndarray:
+    """Divide out uneven lighting: ink dark on a white background, as float in [0, 1]."""
+    h, w = gray.shape
+    k = max(15, (min(h, w) // 40) | 1)
+    small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    bg = cv2.dilate(small, np.ones((max(3, k // 4), max(3, k // 4)), np.uint8))
+    bg = cv2.GaussianBlur(bg, (0, 0), k / 8)
+    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    return np.clip(gray.astype(np.float32) / np.maximum(bg, 1.0), 0.0, 1.0)
+
+
+def binarise(flat: np.ndarray) -> np.ndarray:
+    """Ink pixels of a flattened page (lightly smoothed first, so noise does not pass for ink)."""
+    return (cv2.GaussianBlur(flat, (0, 0), 0.8) < 0.82).astype(np.uint8)
+
+
+def _rotate(img: np.ndarray, angle: float, border) -> tuple[np.ndarray, np.ndarray]:
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border), m
+
+
+def skew_angle(binary: np.ndarray) -> float:
+    """The rotation (degrees) that makes horizontal projections sharpest, i.e. levels the staff lines."""
+    h, w = binary.shape
+    f = min(1.0, 900 / max(h, w))
+    small = cv2.resize(binary.astype(np.float32), (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
+
+    def score(a: float) -> float:
+        proj = _rotate(small, a, 0)[0].sum(axis=1)
+        return float((proj**2).sum())
+
+    best = max(np.arange(-6, 6.01, 0.5), key=score)
+    return float(max(np.arange(best - 0.5, best + 0.51, 0.1), key=score))
+
+
+def line_metrics(binary: np.ndarray) -> tuple[float, float]:
+    """Staff line thickness and staff space from the most common vertical black and white runs."""
+    h, w = binary.shape
+    cols = binary[:, :: max(1, w // 200)]
+    black, white = np.zeros(h + 1, np.int64), np.zeros(h + 1, np.int64)
+    for c in cols.T:
+        d = np.diff(np.concatenate(([0], c, [0])).astype(np.int8))
+        starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+        np.add.at(black, ends - starts, 1)
+        np.add.at(white, starts[1:] - ends[:-1], 1)
+    if black[1:].sum() == 0 or white[2:].sum() == 0:
+        return 0.0, 0.0
+    t = float(np.argmax(black[1:]) + 1)
+    g = float(np.argmax(white[2:]) + 2)
+    return t, t + g
+
+
+def _line_rows(mask: np.ndarray, min_len: float) -> list[float]:
+    """Centres of row bands whose horizontal-line pixels reach ``min_len``."""
+    counts = mask.sum(axis=1).astype(np.float32)
+    on = counts >= min_len
+    rows, y = [], 0
+    while y < len(on):
+        if on[y]:
+            y1 = y
+            while y1 + 1 < len(on) and on[y1 + 1]:
+                y1 += 1
+            wts = counts[y : y1 + 1]
+            rows.append(float((np.arange(y, y1 + 1) * wts).sum() / wts.sum()))
+            y = y1 + 1
+        else:
+            y += 1
+    return rows
+
+
+def _group(rows: list[float], space: float) -> list[list[float]]:
+    staves, i = [], 0
+    while i + 4 < len(rows):
+        cand = rows[i : i + 5]
+        gaps = np.diff(cand)
+        med = float(np.median(gaps))
+        if 0.6 * space <= med <= 1.6 * space and np.all(np.abs(gaps - med) <= 0.25 * med + 1):
+            staves.append(cand)
+            i += 5
+        else:
+            i += 1
+    return staves
+
+
+def find_staves(image: np.ndarray) -> Page:
+    """Staves (and their systems) on a page image (grey or BGR, uint8)."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    flat = flatten(gray)
+    angle = skew_angle(binarise(flat))
+    flat, m = _rotate(flat, angle, 1.0)
+    binary = binarise(flat)
+    _, space = line_metrics(binary)
+    staves: list[StaffBox] = []
+    if space >= 4:
+        length = int(max(3 * space, 15))
+        ink = cv2.GaussianBlur(1.0 - flat, (0, 0), 0.7)
+        mask = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)) > 0.1).astype(np.uint8)
+        for track in _tracks(mask, space):
+            st = StaffBox(*(np.array(v, np.float32) for v in zip(*track, strict=True)))
+            st.x0, st.x1 = _extent(mask, st)
+            if st.x1 - st.x0 >= 8 * space:
+                staves.append(st)
+        staves.sort(key=lambda st: st.top)
+        _systems(binary, staves)
+    return Page(flat, angle, staves, m)
+
+
+def _tracks(mask: np.ndarray, space: float) -> list[list[tuple[float, float, float]]]:
+    """Five-line groups found in vertical strips, linked across strips into staves (x, centre, space)."""
+    w = mask.shape[1]
+    n = max(1, int(w // (20 * space)))
+    edges = np.linspace(0, w, n + 1).astype(int)
+    tracks: list[list[tuple[float, float, float]]] = []
+    for a, b in zip(edges, edges[1:], strict=False):
+        for lines in _group(_line_rows(mask[:, a:b], min_len=0.35 * (b - a)), space):
+            c, sp = float(np.mean(lines)), (lines[4] - lines[0]) / 4
+            x = (a + b) / 2
+            near = [t for t in tracks if abs(t[-1][1] - c) < 1.5 * sp and t[-1][0] < x]
+            if near:
+                min(near, key=lambda t: abs(t[-1][1] - c)).append((x, c, sp))
+            else:
+                tracks.append([(x, c, sp)])
+    return [t for t in tracks if len(t) >= min(2, n)]
+
+
+def _extent(mask: np.ndarray, st: StaffBox) -> tuple[int, int]:
+    """First and last columns where at least three of the staff's five lines are drawn."""
+    h, w = mask.shape
+    x = np.arange(w)
+    yc = st.center_at(x)
+    sp = np.interp(x, st.xs, st.spaces)
+    hits = np.zeros(w, np.int32)
+    for k in (-2, -1, 0, 1, 2):
+        y = np.clip(np.round(yc + k * sp).astype(int), 1, h - 2)
+        hits += (mask[y - 1, x] | mask[y, x] | mask[y + 1, x]).astype(np.int32)
+    cover = hits >= 3
+    cover = cv2.dilate(cover.astype(np.uint8)[None], np.ones((1, int(2 * st.space) | 1), np.uint8))[0] > 0
+    xs = np.flatnonzero(cover)
+    if not len(xs):
+        return 0, 0
+    # the longest covered run is the staff; stray line fragments elsewhere are ignored
+    d = np.diff(np.concatenate(([0], cover.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    i = int(np.argmax(ends - starts))
+    return int(starts[i]), int(ends[i] - 1)
+
+
+def _systems(binary: np.ndarray, staves: list[StaffBox]) -> None:
+    """Number systems: consecutive staves joined by a line at their left edge share one."""
+    sys = 0
+    for i, st in enumerate(staves):
+        if i:
+            prev = staves[i - 1]
+            y0, y1 = int(prev.bottom) + 2, int(st.top) - 1
+            x0 = max(0, min(prev.x0, st.x0) - int(prev.space))
+            x1 = max(prev.x0, st.x0) + int(prev.space)
+            joined = y1 > y0 and (binary[y0:y1, x0:x1].mean(axis=0) > 0.9).any()
+            sys += 0 if joined else 1
+        st.system = sys
+
+
+def crop(page: Page, st: StaffBox) -> tuple[np.ndarray, float, float]:
+    """The staff straightened and scaled to CROP_HEIGHT rows as ink in [0, 1], with its page x origin and scale."""
+    s = st.space
+    f = CROP_HEIGHT / (CROP_SPACES * s)
+    left = st.x0 - s
+    w = max(8, int(round((st.x1 + s - left) * f)))
+    src = cv2.GaussianBlur(page.gray, (0, 0), 0.5 / f) if f < 1 else page.gray
+    x = left + np.arange(w, dtype=np.float32) / f
+    yc = st.center_at(x).astype(np.float32)
+    v = (np.arange(CROP_HEIGHT, dtype=np.float32) - CROP_HEIGHT / 2) / f
+    map_x = np.broadcast_to(x[None, :], (CROP_HEIGHT, w)).astype(np.float32)
+    map_y = (yc[None, :] + v[:, None]).astype(np.float32)
+    out = cv2.remap(src, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=1.0)
+    return 1.0 - out, left, f

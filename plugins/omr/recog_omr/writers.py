@@ -1,0 +1,148 @@
+"""Score writers: MusicXML and MIDI (through music21), ABC (written here), and a readable note list."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from platform_core.kinds import Score
+from recog_omr.music import AccidentalState, Pitch
+
+_CLEF_M21 = {"G2": "TrebleClef", "F4": "BassClef", "C3": "AltoClef", "C4": "TenorClef", "C1": "SopranoClef"}
+
+
+def to_music21(score: Score):
+    """A music21 Score with the recognised parts, measures, clefs, keys, times, notes, chords, rests and ties."""
+    from music21 import chord, clef, duration, key, meter, note, stream, tie
+
+    out = stream.Score()
+    for p in score.parts:
+        part = stream.Part(id=p["id"])
+        part.partName = p["name"]
+        prev = (None, None, None)
+        for m in p["measures"]:
+            meas = stream.Measure(number=m["number"])
+            if m["clef"] != prev[0]:
+                meas.insert(0, getattr(clef, _CLEF_M21.get(m["clef"], "TrebleClef"))())
+            if m["key"] != prev[1]:
+                meas.insert(0, key.KeySignature(m["key"] or 0))
+            if m["time"] and m["time"] != prev[2]:
+                ts = {"C": "4/4", "C|": "2/2"}.get(m["time"], m["time"])
+                meas.insert(0, meter.TimeSignature(ts))
+            prev = (m["clef"], m["key"], m["time"] or prev[2])
+            for group in _groups(m["events"]):
+                first = group[0]
+                d = duration.Duration(type=first["type_name"], dots=first["dots"])
+                if first["type"] == "rest":
+                    el = note.Rest(duration=d)
+                else:
+                    ns = []
+                    for e in group:
+                        n = note.Note(_m21_name(e))
+                        if e.get("tie"):
+                            n.tie = tie.Tie(e["tie"])
+                        ns.append(n)
+                    el = ns[0] if len(ns) == 1 else chord.Chord(ns)
+                    el.duration = d
+                meas.insert(first["offset"], el)
+            part.append(meas)
+        out.insert(0, part)
+    return out
+
+
+def _m21_name(e: dict) -> str:
+    return e["step"] + {-2: "--", -1: "-", 0: "", 1: "#", 2: "##"}[e["alter"]] + str(e["octave"])
+
+
+def _groups(events: list[dict]) -> list[list[dict]]:
+    """Events with chord members after the first folded into one group each."""
+    out: list[list[dict]] = []
+    for e in events:
+        if e.get("chord") and out:
+            out[-1].append(e)
+        else:
+            out.append([e])
+    return out
+
+
+def write_musicxml(score: Score, path: Path) -> None:
+    to_music21(score).write("musicxml", fp=str(path))
+
+
+def write_midi(score: Score, path: Path) -> None:
+    to_music21(score).write("midi", fp=str(path))
+
+
+_ABC_KEYS = {-7: "Cb", -6: "Gb", -5: "Db", -4: "Ab", -3: "Eb", -2: "Bb", -1: "F", 0: "C", 1: "G", 2: "D", 3: "A",
+             4: "E", 5: "B", 6: "F#", 7: "C#"}
+_ABC_CLEF = {"G2": "treble", "F4": "bass", "C3": "alto", "C4": "tenor", "C1": "soprano"}
+_ABC_BAR = {"single": "|", "dbl": "||", "end": "|]", "rptend": ":|"}
+
+
+def _abc_pitch(p: Pitch, shown: int | None) -> str:
+    acc = {None: "", -2: "__", -1: "_", 0: "=", 1: "^", 2: "^^"}[shown]
+    if p.octave >= 5:
+        return acc + p.step.lower() + "'" * (p.octave - 5)
+    return acc + p.step + "," * (4 - p.octave)
+
+
+def _abc_length(quarters: float) -> str:
+    f = Fraction(quarters).limit_denominator(64) * 2  # in eighths (L:1/8)
+    if f == 1:
+        return ""
+    if f.denominator == 1:
+        return str(f.numerator)
+    return f"{f.numerator if f.numerator != 1 else ''}/{f.denominator}"
+
+
+def to_abc(score: Score, title: str = "") -> str:
+    """ABC notation (v2.1): one voice per part, L:1/8, accidentals written as the engraving shows them."""
+    first = score.parts[0]["measures"][0] if score.parts and score.parts[0]["measures"] else {}
+    time = {"C": "C", "C|": "C|"}.get(first.get("time"), first.get("time") or "none")
+    lines = ["X:1", f"T:{title or 'recognised score'}", f"M:{time}", "L:1/8", f"K:{_ABC_KEYS[first.get('key', 0)]}"]
+    for p in score.parts:
+        clef = p["measures"][0]["clef"] if p["measures"] else "G2"
+        lines.append(f"V:{p['id']} clef={_ABC_CLEF.get(clef, 'treble')}")
+        body, prev_key, prev_time = [], first.get("key", 0), first.get("time")
+        for m in p["measures"]:
+            bar = []
+            if m["key"] != prev_key:
+                bar.append(f"[K:{_ABC_KEYS[m['key']]}]")
+                prev_key = m["key"]
+            if m["time"] and m["time"] != prev_time:
+                bar.append(f"[M:{m['time']}]")
+                prev_time = m["time"]
+            if m.get("repeat_start"):
+                bar.append("|:")
+            state = AccidentalState(m["key"] or 0)
+            for group in _groups(m["events"]):
+                e0 = group[0]
+                length = _abc_length(e0["duration"])
+                if e0["type"] == "rest":
+                    bar.append("z" + length)
+                    continue
+                notes = []
+                for e in group:
+                    p_ = Pitch(e["step"], e["octave"], e["alter"])
+                    shown = None if e.get("tie") in ("stop", "continue") else state.shown(p_)
+                    if e.get("tie") in ("stop", "continue"):
+                        state.marks[(p_.step, p_.octave)] = p_.alter
+                    notes.append(_abc_pitch(p_, shown) + ("-" if e.get("tie") in ("start", "continue") else ""))
+                bar.append((notes[0] if len(notes) == 1 else "[" + "".join(notes) + "]") + length)
+            body.append(" ".join(bar) + " " + _ABC_BAR.get(m["barline"], "|"))
+        lines += [" ".join(body[i : i + 4]) for i in range(0, len(body), 4)]
+    return "\n".join(lines) + "\n"
+
+
+def note_lines(score: Score) -> list[str]:
+    """One line per note or rest: part, measure, name with octave and duration in beats."""
+    out = []
+    for p in score.parts:
+        for m in p["measures"]:
+            for e in m["events"]:
+                name = e["name"] if e["type"] == "note" else "rest"
+                chord = " (chord)" if e.get("chord") else ""
+                tie = f" tie {e['tie']}" if e.get("tie") else ""
+                out.append(f"{p['id']}  m{m['number']:<3} {name:<6} {e['beats']:g} beat{'s' * (e['beats'] != 1)}"
+                           f"{chord}{tie}")
+    return out
