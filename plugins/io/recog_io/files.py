@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
 from platform_core.specs import Context, Params
-from recog_io.records import rows, to_record, unpack
+from recog_io.records import header, rows, to_record, unpack
 
 
 class FileParams(Params):
@@ -41,7 +40,7 @@ class JsonRenderer:
             self.items.append(_record(items))
 
     def close(self) -> None:
-        if self.path is None:
+        if self.path is None or not self.items:  # no packet, no file
             return
         if len(self.items) == 1:
             doc = self.items[0][1]
@@ -76,13 +75,9 @@ class JsonlRenderer:
         self.file.flush()
 
     def close(self) -> None:
-        if self.path is None:
-            return
-        if self.file is None:
-            Path(self.path).touch()
-        else:
+        if self.file is not None:  # no packet, no file
             self.file.close()
-        self.context.wrote(self.path)
+            self.context.wrote(self.path)
         self.path = self.file = None
 
 
@@ -96,18 +91,21 @@ class CsvRenderer:
         self.context = context
         self.path = context.output_path(".csv", params.path)
         self.rows: list[dict[str, Any]] = []
+        self.header: list[str] | None = None  # the columns of the first packet's kind, when it has fixed ones
 
     def __call__(self, *items: Any) -> None:
         if self.path is None:
             return
         for item in items:
             t, _, data = unpack(item)
+            if self.header is None:
+                self.header = header(t, data)
             self.rows.extend(rows(t, data))
 
     def close(self) -> None:
-        if self.path is None:
+        if self.path is None or self.header is None:  # no packet, no file
             return
-        columns = list(dict.fromkeys(k for row in self.rows for k in row))
+        columns = list(dict.fromkeys([*self.header, *(k for row in self.rows for k in row)]))
         with open(self.path, "w", newline="", encoding="utf-8") as f:
             writer = csv.DictWriter(f, fieldnames=columns, restval="")
             writer.writeheader()

@@ -1,5 +1,5 @@
 """The plot renderer: ``<stem>.<kind>.png`` per input stream — a piano roll for notes, stacked scores over time for
-classifications, else numeric fields over time."""
+classifications, a waveform for audio, else numeric fields over time."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from pydantic import Field
 
-from platform_core.kinds import Classification, NoteEvents
+from platform_core.kinds import AudioChunk, Classification, NoteEvents
 from platform_core.specs import Context, Params
 from recog_io.music import note_name
 from recog_io.records import flatten, to_record, unpack
 
-MAX_SERIES = 12
+MAX_SERIES = 8
 
 
 class PlotParams(Params):
@@ -63,24 +63,44 @@ def stacked_scores(fig: Figure, times: list[float], items: list[Classification])
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
 
 
+def waveform(fig: Figure, times: list[float], items: list[AudioChunk]) -> None:
+    """The audio's min/max envelope over time (the channels averaged), each chunk placed at its ``t``."""
+    ax = fig.add_subplot()
+    step = max(1, sum(len(c.samples) for c in items) // 1500)  # about 1500 columns across the figure
+    for t, chunk in zip(times, items, strict=True):
+        x = np.asarray(chunk.mono(), np.float32).reshape(-1)
+        if not len(x):
+            continue
+        width = min(step, len(x))
+        cols = x[: len(x) // width * width].reshape(-1, width)
+        at = t + (np.arange(len(cols)) * width) / chunk.sample_rate
+        ax.fill_between(at, cols.min(axis=1), cols.max(axis=1), color="tab:blue", linewidth=0)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("amplitude")
+    ax.set_ylim(-1.05, 1.05)
+
+
 def numeric_lines(fig: Figure, times: list[float], items: list[Any]) -> bool:
-    """Each numeric field of the records as a line over time; False when there is none."""
+    """Each numeric field of the records over time, one panel per field; False when there is none.
+
+    Fields that never change are left out when some do.
+    """
     series: dict[str, list[float]] = {}
     for i, data in enumerate(items):
         record = to_record(data)
         flat = flatten(record) if isinstance(record, (dict, list)) else {"value": record}
         for k, v in flat.items():
             if isinstance(v, (int, float)) and not isinstance(v, bool):
-                if k not in series and len(series) >= MAX_SERIES:
-                    continue
                 series.setdefault(k, [np.nan] * len(items))[i] = float(v)
     if not series:
         return False
-    ax = fig.add_subplot()
-    for k, v in series.items():
-        ax.plot(times, v, marker="." if len(times) < 50 else None, label=k)
-    ax.set_xlabel("time (s)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+    varying = {k: v for k, v in series.items() if np.nanmax(v) != np.nanmin(v)}
+    shown = list((varying or series).items())[:MAX_SERIES]
+    axes = fig.subplots(len(shown), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, (k, v) in zip(axes, shown, strict=True):
+        ax.plot(times, v, marker="." if len(times) < 50 else None)
+        ax.set_ylabel(k, rotation=0, ha="right", fontsize="small")
+    axes[-1].set_xlabel("time (s)")
     return True
 
 
@@ -123,6 +143,8 @@ class PlotRenderer:
             piano_roll(fig, [n for d in items for n in d.notes])
         elif all(isinstance(d, Classification) for d in items):
             stacked_scores(fig, times, items)
+        elif all(isinstance(d, AudioChunk) for d in items):
+            waveform(fig, times, items)
         elif not numeric_lines(fig, times, items):
             warnings.warn(f"plot: the {kind} stream has no numeric values to plot; {path} not written",
                           stacklevel=2)

@@ -52,6 +52,18 @@ LANDMARK_COLUMNS = [f"{axis}{i}" for i in range(21) for axis in "xyz"]
 WORLD_COLUMNS = [f"w{axis}{i}" for i in range(21) for axis in "xyz"]
 
 
+def header(t: float | None, data: Any) -> list[str]:
+    """The fixed columns of ``data``'s rows (hands, notes, score events), so a file without rows still has them."""
+    head = ["t"] if t is not None else []
+    if isinstance(data, HandsFrame):
+        return [*head, "frame", "track_id", "handedness", "score", *LANDMARK_COLUMNS, *WORLD_COLUMNS]
+    if isinstance(data, NoteEvents):
+        return [*head, "pitch", "name", "onset", "offset", "velocity", "confidence"]
+    if isinstance(data, Score):
+        return [*head, "part", "measure", "kind", "name", "beats"]
+    return head
+
+
 def rows(t: float | None, data: Any) -> list[dict[str, Any]]:
     """Table rows for ``data``: one per hand (21x3 landmarks as columns), per note, per score event,
     else one generic flattened row."""

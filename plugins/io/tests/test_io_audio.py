@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 from io_media import RATE, dominant_hz
-from recog_io.audio_file import AudioFileParams, AudioFileSource, audio_packets
 
 from platform_core import Context
 from platform_core.errors import InputError
+from recog_io.audio_file import AudioFileParams, AudioFileSource, audio_packets
 
 
 def read(path, **params):

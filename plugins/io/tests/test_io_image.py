@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from io_media import png_header_only
 from PIL import Image
-from recog_io.image_file import ImageFileParams, ImageFileSource, read_image
 
 from platform_core import Context
 from platform_core.errors import InputError
+from recog_io.image_file import ImageFileParams, ImageFileSource, read_image
 
 RNG = np.random.default_rng(7)
 PIXELS = RNG.integers(0, 256, (30, 40, 3), dtype=np.uint8)

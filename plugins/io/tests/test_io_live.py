@@ -7,13 +7,13 @@ import time
 import cv2
 import numpy as np
 import pytest
+
+from platform_core import Context
+from platform_core.errors import InputError
 from recog_io.audio_file import audio_packets
 from recog_io.live import MicrophoneParams, MicrophoneSource, WebcamParams, WebcamSource
 from recog_io.replay import ReplayParams, ReplaySource, media_of, paced
 from recog_io.video_file import video_packets
-
-from platform_core import Context
-from platform_core.errors import InputError
 
 
 class FakeClock:

@@ -8,12 +8,9 @@ import json
 import cv2
 import numpy as np
 import pytest
-from recog_io.console import ConsoleParams, ConsoleRenderer
-from recog_io.files import CsvRenderer, FileParams, JsonlRenderer, JsonRenderer
-from recog_io.overlay import ImageOverlay, ImageOverlayParams, VideoOverlay, VideoOverlayParams
-from recog_io.plot import PlotParams, PlotRenderer
 
 from platform_core import (
+    AudioChunk,
     Classification,
     Context,
     Digit,
@@ -26,6 +23,10 @@ from platform_core import (
     Packet,
     Score,
 )
+from recog_io.console import ConsoleParams, ConsoleRenderer
+from recog_io.files import CsvRenderer, FileParams, JsonlRenderer, JsonRenderer
+from recog_io.overlay import ImageOverlay, ImageOverlayParams, VideoOverlay, VideoOverlayParams
+from recog_io.plot import PlotParams, PlotRenderer
 
 DIGITS = DigitString("42", [Digit("4", 0.91, (10, 10, 20, 30)), Digit("2", 0.85, (40, 10, 20, 30))], 0.88)
 NOTES = NoteEvents([NoteEvent(60, 0.0, 0.5, 80), NoteEvent(78, 0.25, 1.0, 100, 0.9)])
@@ -128,6 +129,25 @@ def test_csv_notes_and_generic(tmp_path):
     assert rows[0]["scores.metal"] == ""
 
 
+def test_csv_frames_without_hands_keep_the_header(tmp_path):
+    r = CsvRenderer(FileParams(), ctx(tmp_path))
+    r(Packet(0.0, HandsFrame(0, [], 160, 100), "hands"))
+    r.close()
+    with open(tmp_path / "in.csv") as f:
+        reader = csv.DictReader(f)
+        assert list(reader) == [] and reader.fieldnames[:5] == ["t", "frame", "track_id", "handedness", "score"]
+        assert len(reader.fieldnames) == 5 + 2 * 63
+
+
+def test_no_packets_no_files(tmp_path):
+    c = ctx(tmp_path)
+    for r in (JsonRenderer(FileParams(), c), JsonlRenderer(FileParams(), c), CsvRenderer(FileParams(), c),
+              ImageOverlay(ImageOverlayParams(), c), VideoOverlay(VideoOverlayParams(), c),
+              PlotRenderer(PlotParams(), c)):
+        r.close()
+    assert c.outputs == [] and list(tmp_path.iterdir()) == []
+
+
 def test_no_out_writes_nothing(tmp_path):
     c = Context()
     for r in (JsonRenderer(FileParams(), c), JsonlRenderer(FileParams(), c), CsvRenderer(FileParams(), c),
@@ -181,14 +201,17 @@ def test_video_overlay(tmp_path, frames):
 def test_plots(tmp_path):
     c = ctx(tmp_path)
     r = PlotRenderer(PlotParams(width=6, height=3, dpi=50), c)
+    tone = np.sin(np.arange(8000) / 8000 * 2 * np.pi * 440).astype(np.float32)[:, None]
     for i in range(5):
         scores = {"jazz": 0.2 * i / 4 + 0.4, "rock": 0.6 - 0.2 * i / 4}
         r(Packet(0.5 * i, NoteEvents([NoteEvent(60 + i, 0.5 * i, 0.5 * i + 0.4)]), "notes"),
           Packet(0.5 * i, Classification("jazz", scores), "classification"),
-          Packet(0.5 * i, HANDS[i % 2], "hands"))
+          Packet(0.5 * i, HANDS[i % 2], "hands"),
+          Packet(0.5 * i, AudioChunk(tone * (i + 1) / 5, 16000), "audio"))
     r.close()
-    for kind in ("notes", "classification", "hands"):
+    kinds = ("notes", "classification", "hands", "audio")
+    for kind in kinds:
         image = cv2.imread(str(tmp_path / f"in.{kind}.png"))
         assert image is not None and image.shape == (150, 300, 3), kind
         assert image.std() > 5  # something was drawn
-    assert sorted(c.outputs) == sorted(str(tmp_path / f"in.{k}.png") for k in ("notes", "classification", "hands"))
+    assert sorted(c.outputs) == sorted(str(tmp_path / f"in.{k}.png") for k in kinds)

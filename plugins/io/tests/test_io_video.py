@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from io_media import FPS
 from pydantic import ValidationError
-from recog_io.video_file import VideoFileParams, VideoFileSource, video_packets
 
 from platform_core import Context
 from platform_core.errors import InputError
+from recog_io.video_file import VideoFileParams, VideoFileSource, video_packets
 
 
 def read(path, **params):
