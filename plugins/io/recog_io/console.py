@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.json import JSON
 from rich.table import Table
 
-from platform_core.kinds import Classification, DigitString, HandsFrame, NoteEvents, Score
+from platform_core.kinds import AudioChunk, Classification, DigitString, HandsFrame, ImageFrame, NoteEvents, Score
 from platform_core.specs import Context, Params
 from recog_io.music import note_name, score_events
 from recog_io.records import to_record, unpack
@@ -74,12 +74,24 @@ def _hands(h: HandsFrame, p: ConsoleParams):
     return table
 
 
-_VIEWS = ((DigitString, _digits), (Classification, _classification), (NoteEvents, _notes), (Score, _score),
-          (HandsFrame, _hands))
+def _image(f: ImageFrame, p: ConsoleParams):
+    h, w = f.image.shape[:2]
+    return f"image {w}x{h}  frame {f.index}  [dim]{f.source}[/dim]"
+
+
+def _audio(a: AudioChunk, p: ConsoleParams):
+    r = to_record(a)
+    return (f"audio {r['samples']} samples @ {a.sample_rate} Hz, {r['channels']} ch, {a.duration:.3f} s, "
+            f"rms {r['rms']:.4f}  [dim]{a.source}[/dim]")
+
+
+_VIEWS = ((ImageFrame, _image), (AudioChunk, _audio), (DigitString, _digits), (Classification, _classification),
+          (NoteEvents, _notes), (Score, _score), (HandsFrame, _hands))
 
 
 def renderable(data: Any, params: ConsoleParams):
-    """A Rich renderable for ``data``: a table for the built-in result kinds, else its JSON record."""
+    """A Rich renderable for ``data``: a line for frames and audio, a table for the built-in result kinds,
+    else its JSON record."""
     for cls, view in _VIEWS:
         if isinstance(data, cls):
             return view(data, params)
@@ -98,6 +110,11 @@ class ConsoleRenderer:
     def __call__(self, *items: Any) -> None:
         for item in items:
             t, kind, data = unpack(item)
-            if t is not None:
-                self.console.print(f"[cyan]t={t:.3f}s[/cyan] [dim]{kind}[/dim]")
-            self.console.print(renderable(data, self.params))
+            view = renderable(data, self.params)
+            stamp = "" if t is None else f"[cyan]t={t:.3f}s[/cyan] "
+            if isinstance(view, str):
+                self.console.print(stamp + view, highlight=False, soft_wrap=True)
+            else:
+                if stamp:
+                    self.console.print(f"{stamp}[dim]{kind}[/dim]")
+                self.console.print(view)
