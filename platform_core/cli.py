@@ -23,7 +23,7 @@ models_app = typer.Typer(help="Shipped models and their cards.", no_args_is_help
 app.add_typer(plugins_app, name="plugins")
 app.add_typer(models_app, name="models")
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _registry() -> plugins.Registry:

@@ -66,7 +66,7 @@ def part_staves(part, max_measures: int = 16) -> list[Staff]:
         ts = m.timeSignature
         changed = False
         if c is not None:
-            new = _CLEFS.get((c.sign, c.line))
+            new = _CLEFS.get((c.sign, c.line)) if not getattr(c, "octaveChange", 0) else None
             if new is None:
                 cur, changed = None, True
                 continue

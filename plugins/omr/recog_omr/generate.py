@@ -49,7 +49,8 @@ def random_measure(rng: random.Random, clef: str, fifths: int, time: str, pos: l
         pitches = [_pitch(rng, clef, pos[0], key)]
         if rng.random() < 0.12:
             for step in rng.sample((2, 4, 5, 7), rng.randint(1, 2)):
-                pitches.append(_pitch(rng, clef, pos[0] + step, key))
+                if pos[0] + step <= 16:
+                    pitches.append(_pitch(rng, clef, pos[0] + step, key))
         events.append(Event(dur, pitches, dots, [False] * len(pitches)))
     for a, b in zip(events, events[1:], strict=False):
         if not a.is_rest and not b.is_rest and len(a.pitches) == 1 and rng.random() < 0.06:

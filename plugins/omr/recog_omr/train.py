@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from recog_omr.shards import read_shards
+from recog_omr.staves import CROP_HEIGHT
 from recog_omr.tokens import INDEX
 
 PACKAGE_MODEL = Path(__file__).parent / "models" / "omr_crnn.onnx"
@@ -66,7 +67,7 @@ def train(data: Path, out: Path, minutes: float, checkpoint: Path, batch: int = 
         n_files = len(list(data.glob("shard_*.pkl")))
         if n_files != seen:  # shards keep arriving while the generator runs
             samples, seen = read_shards(data), n_files
-            samples = [s for s in samples if len(s[1]) and s[0].shape[1] // 4 > 2 * len(s[1])]
+            samples = [s for s in samples if s[1] and set(s[1]) <= INDEX.keys() and s[0].shape[1] // 4 >= len(s[1]) + 4]
             print(f"{len(samples)} samples from {n_files} shards", flush=True)
         model.train()
         for idx in _batches(samples, batch, rng):
@@ -93,7 +94,7 @@ def export(model, out: Path) -> None:
 
     model.eval()
     out.parent.mkdir(parents=True, exist_ok=True)
-    dummy = torch.zeros(1, 1, 96, 400)
+    dummy = torch.zeros(1, 1, CROP_HEIGHT, 400)
     torch.onnx.export(model, dummy, str(out), input_names=["ink"], output_names=["logp"], opset_version=17,
                       dynamic_axes={"ink": {0: "batch", 3: "width"}, "logp": {0: "batch", 1: "frames"}},
                       dynamo=False)
