@@ -76,13 +76,16 @@ def describe_event(ev: dict) -> tuple[str, str]:
 
 
 def score_events(parts: list[dict]) -> Iterator[ScoreEvent]:
-    """Every event of a score's parts -> measures -> events, with its part and measure number."""
+    """Every event of a score's parts -> measures -> events, with its part and measure number; a measure's
+    clef, key and time come first where they change."""
     for pi, part in enumerate(parts or []):
+        in_force: dict[str, object] = {}
         for mi, measure in enumerate(part.get("measures", []) if isinstance(part, dict) else []):
             number = measure.get("number", mi + 1)
-            for attr in ("clef", "key", "time"):
+            for attr in ("clef", "key", "time"):  # listed where they change, not in every measure
                 value = measure.get(attr)
-                if value not in (None, "", {}):
+                if value not in (None, "", {}) and in_force.get(attr) != value:
+                    in_force[attr] = value
                     text = ", ".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
                     yield ScoreEvent(pi, number, attr, text, None)
             for ev in measure.get("events", measure.get("notes", [])):

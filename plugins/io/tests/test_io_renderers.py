@@ -36,7 +36,11 @@ SCORE = Score(
         {"dur": "q", "dots": 0, "pitches": [{"step": "F", "alter": 1, "octave": 5}]},
         {"dur": "q", "dots": 0, "pitches": []},
         {"dur": "h", "dots": 0, "pitches": [{"step": "C", "alter": 0, "octave": 4},
-                                            {"step": "E", "alter": 0, "octave": 4}]}]}]}],
+                                            {"step": "E", "alter": 0, "octave": 4}]}]},
+        {"number": 2, "clef": "G2", "time": "4/4", "events": [  # the shape omr.transcribe gives
+            {"type": "note", "step": "B", "alter": -1, "octave": 3, "name": "Bb3", "midi": 58, "duration": 3.0,
+             "beats": 3.0, "chord": False},
+            {"type": "rest", "name": "rest", "duration": 1.0, "beats": 1.0}]}]}],
     symbols=[{"box": [5, 5, 10, 20], "label": "notehead"}])
 
 
@@ -63,7 +67,8 @@ def test_console_tables(capsys):
     assert "42" in out and "0.910" in out and "0.850" in out  # text and per-digit confidences
     assert "jazz" in out and "0.700" in out and out.index("0.700") < out.index("0.200")  # sorted scores
     assert "C4" in out and "F#5" in out and "t=1.500s" in out
-    assert "F#5" in out and "C4 E4" in out and "rest" in out and "clef: G2" in out
+    assert "F#5" in out and "C4 E4" in out and "rest" in out and "Bb3" in out
+    assert out.count("clef: G2") == 1  # clef, key and time are listed where they change
     assert "Left" in out and "Right" in out and "0.950" in out
     assert "image 7x5" in out and "a.png" in out  # frames summarised, not dumped
 
