@@ -118,7 +118,7 @@ class PlotRenderer:
         for i, item in enumerate(items):
             t, kind, data = unpack(item)
             if i == len(self.streams):
-                self.streams.append((kind if kind not in ("", "any") else type(data).__name__.lower(), [], []))
+                self.streams.append((kind, [], []))
             self.streams[i][1].append(float(t) if t is not None else float(len(self.streams[i][1])))
             self.streams[i][2].append(data)
 

@@ -7,15 +7,35 @@ from typing import Any
 import numpy as np
 
 from platform_core.jsonable import jsonable
-from platform_core.kinds import AudioChunk, HandsFrame, ImageFrame, NoteEvents, Packet, Score
+from platform_core.kinds import (
+    ANY,
+    AudioChunk,
+    Classification,
+    DigitString,
+    HandsFrame,
+    ImageFrame,
+    NoteEvents,
+    Packet,
+    Score,
+)
 from recog_io.music import note_name, score_events
+
+_KIND_OF = ((ImageFrame, "image"), (AudioChunk, "audio"), (HandsFrame, "hands"), (NoteEvents, "notes"),
+            (Score, "score"), (Classification, "classification"), (DigitString, "digits"))
+
+
+def kind_of(data: Any, declared: str = ANY) -> str:
+    """The stream kind of ``data``: the declared one, else the built-in kind of its class, else its class name."""
+    if declared and declared != ANY:
+        return declared
+    return next((k for cls, k in _KIND_OF if isinstance(data, cls)), type(data).__name__.lower())
 
 
 def unpack(item: Any) -> tuple[float | None, str, Any]:
-    """``(t, kind, data)`` of a Packet, or ``(None, "", item)`` for bare data."""
+    """``(t, kind, data)`` of a Packet (a kind declared as "any" is read from the data), or ``(None, kind, item)``."""
     if isinstance(item, Packet):
-        return item.t, item.kind, item.data
-    return None, "", item
+        return item.t, kind_of(item.data, item.kind), item.data
+    return None, kind_of(item), item
 
 
 def to_record(data: Any) -> Any:

@@ -220,3 +220,11 @@ def test_plots(tmp_path):
         assert image is not None and image.shape == (150, 300, 3), kind
         assert image.std() > 5  # something was drawn
     assert sorted(c.outputs) == sorted(str(tmp_path / f"in.{k}.png") for k in kinds)
+
+
+def test_plot_names_streams_declared_any_by_their_data(tmp_path):
+    c = ctx(tmp_path)
+    r = PlotRenderer(PlotParams(), c)
+    r(Packet(0.0, AudioChunk(np.zeros((1600, 2), np.float32), 16000), "any"))  # e.g. from replay
+    r.close()
+    assert c.outputs == [str(tmp_path / "in.audio.png")]
