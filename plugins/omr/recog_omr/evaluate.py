@@ -126,7 +126,7 @@ def held_out_staves(n_pieces: int, max_measures: int = 12) -> list[Staff]:
     from recog_omr.corpus import corpus_paths, held_out, piece_staves
 
     out = []
-    for p in [p for p in corpus_paths() if held_out(p)]:
+    for p in [p for p in corpus_paths(("bach",)) if held_out(p) and p.endswith(".mxl")]:
         try:
             staves = piece_staves(p, max_measures)
         except Exception:  # unreadable corpus file: not part of the set

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 
 
-def corpus_training_staves(limit: int = 120, seed: int = 0) -> list:
-    """Staves from corpus pieces that are not held out (a random subset of ``limit`` pieces)."""
+def corpus_training_staves(limit: int = 40, seed: int = 0) -> list:
+    """Staves from Bach chorales that are not held out (a random subset of ``limit`` pieces)."""
     from recog_omr.corpus import corpus_paths, held_out, piece_staves
 
-    paths = [p for p in corpus_paths() if not held_out(p)]
+    paths = [p for p in corpus_paths(("bach",)) if not held_out(p) and p.endswith(".mxl")]
     random.Random(seed).shuffle(paths)
     out = []
     for p in paths[:limit]:
@@ -25,7 +25,7 @@ def corpus_training_staves(limit: int = 120, seed: int = 0) -> list:
     return out
 
 
-def write_shards(out: Path, first_seed: int, n_pages: int, per_shard: int = 50, corpus_limit: int = 120) -> None:
+def write_shards(out: Path, first_seed: int, n_pages: int, per_shard: int = 25, corpus_limit: int = 40) -> None:
     from recog_omr.dataset import random_page
 
     out.mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,7 @@ class Transcriber:
                 decoded = decoders[i].decode([r.symbol for r in reads])
                 part = parts[i]
                 for m in decoded:
-                    part["measures"].append(_measure(m, len(part["measures"]) + 1))
+                    part["measures"].append(measure_dict(m, len(part["measures"]) + 1))
                     for ev, out in zip(m["events"], part["measures"][-1]["events_by_symbol"], strict=True):
                         for sym_index, note in zip(ev["symbols"], out, strict=True):
                             r = reads[sym_index]
@@ -61,7 +61,7 @@ class Transcriber:
         return Score(parts=parts, symbols=symbols)
 
 
-def _measure(m: dict, number: int) -> dict:
+def measure_dict(m: dict, number: int) -> dict:
     time = m["time_in_force"]
     per_beat = beats_per_quarter(time)
     out = {"number": number, "clef": m["clef_in_force"], "key": m["key_in_force"], "time": time,

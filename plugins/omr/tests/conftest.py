@@ -1,0 +1,42 @@
+"""Small pages engraved by verovio at test time, with the music they hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from recog_omr.engrave import rasterise, render_pages
+from recog_omr.mei import staves_to_mei
+from recog_omr.music import Event, Measure, Pitch, Staff
+
+
+def melody() -> Staff:
+    """Four measures in G major, 3/4: quarters, eighths, a dotted half, a rest, an accidental and a tie."""
+    def n(step, octave, dur="q", alter=0, dots=0, tie=False):
+        return Event(dur, [Pitch(step, octave, alter)], dots, [tie])
+
+    st = Staff("G2", 1, "3/4")
+    st.measures = [
+        Measure([n("G", 4), n("A", 4), n("B", 4)], clef="G2", key=1, time="3/4"),
+        Measure([n("C", 5, "e"), n("B", 4, "e"), n("A", 4, "e"), n("G", 4, "e"), n("F", 4, "q", alter=1)]),
+        Measure([n("E", 4), Event("q"), n("C", 5, alter=1, tie=True)]),
+        Measure([n("C", 5, "h", alter=1, dots=1)], right="end"),
+    ]
+    return st
+
+
+def engrave(staves: list[Staff], width: int = 1800, scale: int = 50) -> tuple:
+    pages = render_pages(staves_to_mei(staves), {"pageWidth": width, "pageHeight": 2970, "scale": scale,
+                                                  "adjustPageHeight": True, "font": "Leipzig"})
+    svg, systems = pages[0]
+    return rasterise(svg), systems
+
+
+@pytest.fixture(scope="session")
+def engraver():
+    """The engraving function: ``engraver(staves, width, scale) -> (grey page, systems)``."""
+    return engrave
+
+
+@pytest.fixture(scope="session")
+def melody_page():
+    return engrave([melody()])[0]

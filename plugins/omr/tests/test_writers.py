@@ -1,0 +1,53 @@
+"""Score writers: MusicXML and MIDI re-read by music21, ABC written exactly, the printed note list."""
+
+from platform_core.kinds import Score
+from recog_omr.tokens import Decoder
+from recog_omr.transcribe import measure_dict
+from recog_omr.writers import note_lines, to_abc, write_midi, write_musicxml
+
+SYMBOLS = ["clef.G2", "key.1s", "time.3/4", "note.2.q", "dot", "note.3.e", "acc.sharp", "note.1.q", "bar",
+           "note.4.h", "tie", "+", "note.6.h", "rest.q", "bar", "note.4.q", "rest.h", "bar.end"]
+
+
+def score() -> Score:
+    measures = [measure_dict(m, i + 1) for i, m in enumerate(Decoder().decode(SYMBOLS))]
+    return Score(parts=[{"id": "P1", "name": "Staff 1", "measures": measures}])
+
+
+def test_musicxml_round_trips_through_music21(tmp_path):
+    from music21 import converter
+
+    path = tmp_path / "s.musicxml"
+    write_musicxml(score(), path)
+    back = converter.parse(str(path))
+    got = [(n.pitches[0].nameWithOctave if not n.isRest else "rest", float(n.quarterLength),
+            [p.nameWithOctave for p in n.pitches] if n.isChord else None)
+           for n in back.recurse().notesAndRests]
+    assert got == [("G4", 1.5, None), ("A4", 0.5, None), ("F#4", 1.0, None), ("B4", 2.0, ["B4", "D5"]),
+                   ("rest", 1.0, None), ("B4", 1.0, None), ("rest", 2.0, None)]
+    assert back.recurse().getElementsByClass("KeySignature")[0].sharps == 1
+    assert back.recurse().getElementsByClass("TimeSignature")[0].ratioString == "3/4"
+    tied = [n for n in back.recurse().notes if n.isChord][0].notes[0]
+    assert tied.tie is not None and tied.tie.type == "start"
+
+
+def test_midi_holds_the_pitches(tmp_path):
+    from music21 import converter
+
+    path = tmp_path / "s.mid"
+    write_midi(score(), path)
+    pitches = sorted(p.midi for n in converter.parse(str(path)).recurse().notes for p in n.pitches)
+    assert pitches == sorted([67, 69, 66, 71, 74, 71])
+
+
+def test_abc_is_written_with_key_meter_lengths_and_accidentals():
+    abc = to_abc(score(), title="t")
+    assert abc.splitlines()[:5] == ["X:1", "T:t", "M:3/4", "L:1/8", "K:G"]
+    assert abc.splitlines()[6] == "G3 A F2 | [B-d]4 z2 | B2 z4 |]"
+
+
+def test_note_list_names_measure_octave_and_beats():
+    lines = note_lines(score())
+    assert lines[0] == "P1  m1   G4     1.5 beats"
+    assert lines[2] == "P1  m1   F#4    1 beat"
+    assert lines[4] == "P1  m2   D5     2 beats (chord)"
