@@ -1,0 +1,1 @@
+"""recog piano plugin."""

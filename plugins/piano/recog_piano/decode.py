@@ -1,0 +1,85 @@
+"""Notes from the network's frame outputs: onset peaks start notes, the frame head holds them, velocity at onset.
+
+The decoder is incremental (frames may arrive in any chunking) and gives the same notes as one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from platform_core.kinds import NoteEvent
+from recog_piano.features import FPS
+from recog_piano.notes import LOWEST
+
+
+@dataclass
+class Thresholds:
+    onset: float = 0.5
+    frame: float = 0.5
+
+
+class NoteDecoder:
+    """Turns (onset, offset, frame, velocity) probability frames into notes, one frame of delay."""
+
+    def __init__(self, thresholds: Thresholds | None = None, keys: int = 88):
+        self.th = thresholds or Thresholds()
+        self.keys = keys
+        self.t = 0  # index of the next frame to decide
+        self._prev = np.zeros(keys, np.float32)  # onset probability at t - 1
+        self._held: list[np.ndarray] | None = None  # the outputs of frame t, waiting for t + 1
+        self.active = np.zeros(keys, bool)
+        self.start = np.zeros(keys)  # onset time of the sounding note
+        self.start_frame = np.zeros(keys, int)
+        self.vel = np.zeros(keys)
+        self.conf = np.zeros(keys)
+
+    def push(self, onset, offset, frame, velocity) -> tuple[list[NoteEvent], list[NoteEvent]]:
+        """Add frames (each (n, 88)); returns (notes started, notes ended) so far.
+
+        A started note's offset is provisional (its onset); the ended list holds the final notes.
+        """
+        started, ended = [], []
+        for i in range(len(onset)):
+            cur = [onset[i], offset[i], frame[i], velocity[i]]
+            if self._held is not None:
+                self._decide(self._held, cur[0], started, ended)
+            self._held = cur
+        return started, ended
+
+    def finish(self) -> tuple[list[NoteEvent], list[NoteEvent]]:
+        """Decide the last frame and end the notes still sounding."""
+        started, ended = [], []
+        if self._held is not None:
+            self._decide(self._held, np.zeros(self.keys, np.float32), started, ended)
+            self._held = None
+        for k in np.flatnonzero(self.active):
+            ended.append(self._note(k, max(self.t / FPS, self.start[k] + 1 / FPS)))
+        self.active[:] = False
+        return started, ended
+
+    def _note(self, k: int, end: float) -> NoteEvent:
+        return NoteEvent(int(k + LOWEST), float(self.start[k]), float(end),
+                         int(np.clip(round(self.vel[k] * 127), 1, 127)), float(self.conf[k]))
+
+    def _decide(self, cur, nxt_onset, started, ended) -> None:
+        on, _off, fr, vel = cur
+        t = self.t
+        peak = (on >= self.th.onset) & (on >= self._prev) & (on > nxt_onset)
+        # sub-frame onset time from a parabola through the three onset probabilities
+        den = self._prev - 2 * on + nxt_onset
+        shift = np.where(np.abs(den) > 1e-6, 0.5 * (self._prev - nxt_onset) / np.where(den == 0, 1, den), 0.0)
+        when = (t + np.clip(shift, -0.5, 0.5)) / FPS
+        stop = self.active & (((fr < self.th.frame) & (t > self.start_frame + 1)) | peak)
+        for k in np.flatnonzero(stop):
+            end = when[k] if peak[k] else t / FPS
+            ended.append(self._note(k, max(end, self.start[k] + 1 / FPS)))
+        self.active[stop] = False
+        for k in np.flatnonzero(peak):
+            self.active[k] = True
+            self.start[k], self.start_frame[k] = max(0.0, when[k]), t
+            self.vel[k], self.conf[k] = vel[k], on[k]
+            started.append(self._note(k, self.start[k]))
+        self._prev = on
+        self.t += 1

@@ -1,0 +1,155 @@
+"""Evaluation on held-out corpus pieces rendered with another soundfont: mir_eval note and frame scores, speed
+and live latency, for this plugin's model and for Basic Pitch on the same audio."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from platform_core.kinds import NoteEvent
+from recog_piano import basic_pitch_backend, corpus, transcriber
+from recog_piano.audio import resample
+from recog_piano.features import SAMPLE_RATE
+from recog_piano.synth import render
+
+RENDER_RATE = 44100  # the held-out audio is rendered at 44.1 kHz, so both systems resample as with real files
+EXCERPT = 30.0  # seconds of each held-out piece
+CACHE = Path(os.environ.get("RECOG_PIANO_CACHE", Path.home() / ".cache" / "recog-piano"))
+
+
+def heldout_set(font: str = "timgm6mb", excerpt: float = EXCERPT) -> list[tuple[str, np.ndarray, list[NoteEvent]]]:
+    """(name, audio at RENDER_RATE, reference notes) for every HELD_OUT piece, rendered once and cached."""
+    out = []
+    folder = CACHE / f"heldout-{font}-{int(excerpt)}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, rel in enumerate(corpus.HELD_OUT):
+        f = folder / (rel.replace("/", "__") + ".npz")
+        if f.exists():
+            with np.load(f) as d:
+                audio, arr = d["audio"], d["notes"]
+        else:
+            notes = corpus.perform(corpus.piece_notes(rel, max_seconds=excerpt * 1.5), seed=1000 + i, tempo=1.0)
+            notes = [n for n in notes if n.onset < excerpt]
+            for n in notes:
+                n.offset = min(n.offset, excerpt + 0.5)
+            audio = render(notes, font=font, sample_rate=RENDER_RATE, reverb=True, gain=0.6)
+            arr = np.array([[n.pitch, n.onset, n.offset, n.velocity] for n in notes], np.float32)
+            np.savez(f, audio=audio.astype(np.float32), notes=arr)
+        out.append((rel, audio, [NoteEvent(int(p), float(a), float(b), int(v)) for p, a, b, v in arr]))
+    return out
+
+
+def _arrays(notes: list[NoteEvent]):
+    iv = np.array([[n.onset, n.offset] for n in notes], float).reshape(-1, 2)
+    hz = 440.0 * 2 ** ((np.array([n.pitch for n in notes], float) - 69) / 12)
+    return iv, hz
+
+
+def _roll(notes: list[NoteEvent], frames: int, fps: float = 100.0) -> np.ndarray:
+    r = np.zeros((frames, 128), bool)
+    for n in notes:
+        r[int(round(n.onset * fps)):max(int(round(n.offset * fps)), int(round(n.onset * fps)) + 1), n.pitch] = True
+    return r
+
+
+def scores(ref: list[NoteEvent], est: list[NoteEvent]) -> dict[str, float]:
+    """mir_eval note F1 on onsets (50 ms), note F1 with offsets (50 ms or 20 % of the duration), frame F1."""
+    import mir_eval
+
+    ri, rp = _arrays(ref)
+    ei, ep = _arrays(est)
+    if len(ep):
+        ei[:, 1] = np.maximum(ei[:, 1], ei[:, 0] + 1e-3)
+    _, _, f_on, _ = mir_eval.transcription.precision_recall_f1_overlap(ri, rp, ei, ep, onset_tolerance=0.05,
+                                                                      offset_ratio=None)
+    _, _, f_off, _ = mir_eval.transcription.precision_recall_f1_overlap(ri, rp, ei, ep, onset_tolerance=0.05)
+    frames = int(100 * max([n.offset for n in ref + est] + [0.0])) + 2
+    a, b = _roll(ref, frames), _roll(est, frames)
+    tp = float((a & b).sum())
+    p, r = tp / max(b.sum(), 1), tp / max(a.sum(), 1)
+    return {"onset_f1": f_on, "offset_f1": f_off, "frame_f1": 2 * p * r / max(p + r, 1e-9)}
+
+
+def ours(audio: np.ndarray, rate: int, model: str = transcriber.MODEL_ID) -> list[NoteEvent]:
+    return transcriber.transcribe(resample(audio, rate, SAMPLE_RATE), model)
+
+
+def basic_pitch(audio: np.ndarray, rate: int) -> list[NoteEvent]:
+    return basic_pitch_backend.transcribe(resample(audio, rate, basic_pitch_backend.SAMPLE_RATE))
+
+
+def live_latency(audio16k: np.ndarray, ref: list[NoteEvent], model: str = transcriber.MODEL_ID,
+                 chunk: int = 1024) -> list[float]:
+    """Seconds from each matched note's true onset to the chunk push that reported it, plus that push's
+    compute time: audio arrives in ``chunk``-sample blocks (64 ms at 16 kHz) as from a sound card."""
+    s = transcriber.Stream(model)
+    lat = []
+    onsets = {}
+    for n in ref:
+        onsets.setdefault(n.pitch, []).append(n.onset)
+    for start in range(0, len(audio16k), chunk):
+        t0 = time.perf_counter()
+        started, _ = s.push(audio16k[start:start + chunk])
+        spent = time.perf_counter() - t0
+        arrival = min(start + chunk, len(audio16k)) / SAMPLE_RATE
+        for n in started:
+            cands = [o for o in onsets.get(n.pitch, []) if abs(o - n.onset) <= 0.05]
+            if cands:
+                lat.append(arrival + spent - min(cands, key=lambda o: abs(o - n.onset)))
+    return lat
+
+
+def run(model: str = transcriber.MODEL_ID, with_basic_pitch: bool = True, font: str = "timgm6mb",
+        log=print) -> dict:
+    """Both systems on the held-out set: mean scores per piece, speed (x real time) and live latency."""
+    data = heldout_set(font)
+    total = sum(len(a) for _, a, _ in data) / RENDER_RATE
+    systems = {"recog piano": lambda a: ours(a, RENDER_RATE, model)}
+    if with_basic_pitch:
+        systems["Basic Pitch"] = lambda a: basic_pitch(a, RENDER_RATE)
+    report = {"pieces": len(data), "seconds": total, "font": font, "systems": {}}
+    for name, fn in systems.items():
+        fn(data[0][1][:RENDER_RATE])  # load the model before timing
+        per, spent = [], 0.0
+        for rel, audio, ref in data:
+            t0 = time.perf_counter()
+            est = fn(audio)
+            spent += time.perf_counter() - t0
+            per.append(scores(ref, est))
+            log(f"  {name:12s} {rel:45s} " + " ".join(f"{k} {v:.3f}" for k, v in per[-1].items()))
+        mean = {k: float(np.mean([p[k] for p in per])) for k in per[0]}
+        report["systems"][name] = {**mean, "x_realtime": total / spent}
+    lat = []
+    for _, audio, ref in data:
+        lat += live_latency(resample(audio, RENDER_RATE, SAMPLE_RATE), ref, model)
+    report["latency_ms"] = {"median": 1000 * float(np.median(lat)), "p95": 1000 * float(np.percentile(lat, 95)),
+                            "max": 1000 * float(np.max(lat)), "notes": len(lat)}
+    return report
+
+
+def table(report: dict) -> str:
+    lines = [f"held-out: {report['pieces']} music21 corpus pieces never trained on, {report['seconds']:.0f} s, "
+             f"rendered with {report['font']} (training used FluidR3)",
+             f"{'system':14s} {'onset F1':>9s} {'onset+offset F1':>16s} {'frame F1':>9s} {'x real time':>12s}"]
+    for name, r in report["systems"].items():
+        lines.append(f"{name:14s} {r['onset_f1']:9.3f} {r['offset_f1']:16.3f} {r['frame_f1']:9.3f} "
+                     f"{r['x_realtime']:12.1f}")
+    lat = report["latency_ms"]
+    lines.append(f"live latency (64 ms chunks, onset to event): median {lat['median']:.0f} ms, "
+                 f"p95 {lat['p95']:.0f} ms, max {lat['max']:.0f} ms over {lat['notes']} notes")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """`recog eval piano`: the held-out evaluation table."""
+    ap = argparse.ArgumentParser(prog="recog eval piano", description=__doc__)
+    ap.add_argument("--model", default=transcriber.MODEL_ID, help="model card id or .onnx path")
+    ap.add_argument("--no-basic-pitch", action="store_true")
+    ap.add_argument("--font", default="timgm6mb", choices=["timgm6mb", "fluidr3"])
+    a = ap.parse_args(argv)
+    print(table(run(a.model, not a.no_basic_pitch, a.font)))
+    return 0

@@ -1,0 +1,80 @@
+"""The plugin's renderers: MIDI file, piano-roll picture and live note printing."""
+
+from __future__ import annotations
+
+import sys
+
+from pydantic import Field
+
+from platform_core.kinds import NoteEvent, NoteEvents
+from platform_core.specs import Context, Params
+from recog_piano import midi, roll
+from recog_piano.notes import note_name
+
+
+def _collect(data, into: list[NoteEvent]) -> None:
+    if isinstance(data, NoteEvents):
+        into.extend(data.notes)
+
+
+class MidiParams(Params):
+    path: str | None = Field(None, description="output file (default: <out>/<stem>.mid); {stem} and {out} expand")
+    program: int = Field(0, ge=0, le=127, description="General MIDI program (0: acoustic grand piano)")
+
+
+class MidiWriter:
+    """``piano.midi``: every note of the stream written to ``<stem>.mid`` at the end."""
+
+    def __init__(self, params: MidiParams, context: Context):
+        self.params, self.context = params, context
+        self.notes: list[NoteEvent] = []
+
+    def __call__(self, data) -> None:
+        _collect(data, self.notes)
+
+    def close(self) -> None:
+        path = self.context.output_path(".mid", self.params.path)
+        if path is not None:
+            midi.write(self.notes, path, self.params.program)
+            self.context.wrote(path)
+
+
+class RollParams(Params):
+    path: str | None = Field(None, description="output file (default: <out>/<stem>.pianoroll.png)")
+
+
+class RollWriter:
+    """``piano.roll``: a piano-roll PNG of the stream's notes, ``<stem>.pianoroll.png``."""
+
+    def __init__(self, params: RollParams, context: Context):
+        self.params, self.context = params, context
+        self.notes: list[NoteEvent] = []
+
+    def __call__(self, data) -> None:
+        _collect(data, self.notes)
+
+    def close(self) -> None:
+        path = self.context.output_path(".pianoroll.png", self.params.path)
+        if path is not None:
+            roll.draw(self.notes, path, title=f"{self.context.stem}: {len(self.notes)} notes")
+            self.context.wrote(path)
+
+
+class PrintParams(Params):
+    pass
+
+
+class NotePrinter:
+    """``piano.print``: one line per note as it starts (the live view), flushed at once."""
+
+    def __init__(self, params: PrintParams, context: Context):
+        self.count = 0
+
+    def __call__(self, data) -> None:
+        for n in getattr(data, "started", None) or []:
+            self.count += 1
+            print(f"{n.onset:8.2f}s  {note_name(n.pitch):>4}  (MIDI {n.pitch:3d})  velocity {n.velocity:3d}",
+                  file=sys.stdout, flush=True)
+
+    def close(self) -> None:
+        print(f"{self.count} notes", flush=True)

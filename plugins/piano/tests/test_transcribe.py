@@ -1,0 +1,101 @@
+"""The shipped model on short FluidSynth renders: exact notes, streaming equals offline, silence, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from platform_core.errors import InputError
+from platform_core.kinds import AudioChunk, Packet
+from platform_core.specs import Context
+from recog_piano.audio import load_audio
+from recog_piano.features import SAMPLE_RATE
+from recog_piano.stages import TranscribeParams, Transcriber
+from recog_piano.transcriber import Stream, transcribe
+
+
+def assert_same_notes(ref, est, onset_tol=0.05):
+    """Same pitches in the same order, each onset within ``onset_tol`` seconds of the reference."""
+    key = lambda n: (round(n.onset / 0.1), n.pitch)  # noqa: E731  (chord notes sort by pitch)
+    ref, est = sorted(ref, key=key), sorted(est, key=key)
+    assert [n.pitch for n in est] == [n.pitch for n in ref], [(n.pitch, round(n.onset, 3)) for n in est]
+    for r, e in zip(ref, est, strict=True):
+        assert abs(e.onset - r.onset) <= onset_tol, (r, e)
+        assert abs(e.offset - r.offset) <= 0.2 * (r.offset - r.onset) + 0.1, (r, e)
+        assert abs(e.velocity - r.velocity) <= 30, (r, e)
+
+
+@pytest.mark.parametrize("name", ["scale", "chord", "repeated"])
+def test_exact_notes_on_rendered_fixtures(rendered, name):
+    path, ref = rendered[name]
+    assert_same_notes(ref, transcribe(load_audio(path, SAMPLE_RATE)))
+
+
+def test_streaming_in_uneven_chunks_gives_the_offline_notes(rendered):
+    audio = load_audio(rendered["scale"][0], SAMPLE_RATE)
+    offline = transcribe(audio)
+    s = Stream()
+    rng = np.random.default_rng(0)
+    started, ended, i = [], [], 0
+    while i < len(audio):
+        k = int(rng.integers(1, 3000))
+        a, b = s.push(audio[i:i + k])
+        started += a
+        ended += b
+        i += k
+    a, b = s.finish()
+    started += a
+    ended += b
+    assert [(n.pitch, n.onset, n.offset, n.velocity) for n in sorted(ended, key=lambda n: (n.onset, n.pitch))] == \
+        [(n.pitch, n.onset, n.offset, n.velocity) for n in offline]
+    assert [(n.pitch, n.onset) for n in started] == [(n.pitch, n.onset) for n in offline]
+
+
+def test_stage_takes_stereo_chunks_at_any_rate(rendered):
+    path, ref = rendered["chord"]
+    audio, rate = sf.read(path, dtype="float32", always_2d=True)
+    stage = Transcriber(TranscribeParams(), Context(input=str(path)))
+    size = rate // 10
+    out = [stage(Packet(i / rate, AudioChunk(audio[i:i + size], rate, str(path)), "audio"))
+           for i in range(0, len(audio), size)]
+    out.append(stage.flush())
+    result = stage.result()
+    assert result["count"] == len(ref) and not result["low_confidence"]
+    assert [n["name"] for n in result["notes"]] == ["C3", "C4", "E4", "G4", "F3", "F4", "A4", "C5"]
+    assert sum(len(p.notes) for p in out if p is not None) == len(ref)
+
+
+def test_silence_gives_no_notes():
+    assert transcribe(np.zeros(3 * SAMPLE_RATE, np.float32)) == []
+    stage = Transcriber(TranscribeParams(), Context(input="silence"))
+    assert stage(Packet(0.0, AudioChunk(np.zeros((48000, 2), np.float32), 48000, "silence"), "audio")) is None
+    stage.flush()
+    assert stage.result()["notes"] == [] and stage.result()["low_confidence"] is False
+
+
+def test_noise_is_not_a_flood_of_notes():
+    noise = np.random.default_rng(0).normal(0, 0.1, 5 * SAMPLE_RATE).astype(np.float32)
+    stage = Transcriber(TranscribeParams(), Context(input="noise"))
+    stage(Packet(0.0, AudioChunk(noise[:, None], SAMPLE_RATE, "noise"), "audio"))
+    stage.flush()
+    r = stage.result()
+    assert r["count"] <= 5 or r["low_confidence"], r["count"]
+
+
+def test_corrupt_and_empty_files_are_named(tmp_path):
+    bad = tmp_path / "take.wav"
+    bad.write_bytes(b"RIFF\x10\x00\x00\x00WAVEfmt garbage that is not audio")
+    with pytest.raises(InputError, match="take.wav"):
+        load_audio(bad, SAMPLE_RATE)
+    empty = tmp_path / "empty.flac"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="empty.flac: the file is empty"):
+        load_audio(empty, SAMPLE_RATE)
+
+
+def test_non_finite_audio_is_refused():
+    stage = Transcriber(TranscribeParams(), Context(input="x.wav"))
+    bad = np.full((1600, 1), np.nan, np.float32)
+    with pytest.raises(InputError, match="x.wav: the audio holds NaN"):
+        stage(Packet(0.0, AudioChunk(bad, 16000, "x.wav"), "audio"))
