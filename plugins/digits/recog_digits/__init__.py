@@ -1,0 +1,1 @@
+"""recog's digits plugin: handwritten digits and digit strings from images."""

@@ -1,0 +1,152 @@
+"""`digits.read`: an image -> the digit string it holds, with a box and a confidence per digit."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from platform_core import models
+from platform_core.errors import ModelError
+from platform_core.kinds import Digit, DigitString, ImageFrame
+from platform_core.specs import Context, Params
+from recog_digits import ctc, segment
+from recog_digits.nets import NUM_CLASSES
+from recog_digits.preprocess import Ink, gray, ink_box, ink_map, mnist_like, strip
+
+DEFAULT_MODEL = "digits.crnn"
+USER_SUFFIXES = (".onnx", ".pt", ".pth", ".keras", ".h5")
+
+
+class NoDigitsWarning(UserWarning):
+    """An image held no digits: the answer is an empty string."""
+
+
+class ReadParams(Params):
+    model: str = Field(DEFAULT_MODEL, description="model card id (digits.crnn: strings by CTC; digits.cnn: "
+                                                  "segmentation + MNIST CNN) or a path to a user's .onnx, .pt, "
+                                                  ".keras or .h5 model (a 28x28 classifier or a CTC reader)")
+    polarity: Literal["auto", "dark", "light"] = Field("auto", description="ink darker (dark) or lighter (light) "
+                                                                          "than the paper; auto guesses")
+    min_confidence: float = Field(0.3, ge=0, le=1, description="digits read with less confidence are dropped")
+    max_pixels: int = Field(50_000_000, gt=0, description="larger images are refused")
+
+
+Predict = Callable[[np.ndarray], np.ndarray]
+CLASSIFIER_LAYOUTS = ((1, 28, 28), (28, 28, 1), (28, 28), (784,))
+
+
+def _probe(predict: Predict, shape: tuple[int, ...]) -> np.ndarray | None:
+    try:
+        return np.asarray(predict(np.zeros((1, *shape), np.float32)))
+    except Exception:  # a model refusing a layout raises its framework's own error type
+        return None
+
+
+def _probabilities(out: np.ndarray) -> np.ndarray:
+    """Softmax unless the model already ends in one."""
+    out = out.astype(np.float64)
+    if out.min() >= 0 and np.allclose(out.sum(-1), 1, atol=1e-3):
+        return out
+    return ctc.softmax(out)
+
+
+class Model:
+    """A digit model of either kind, found by what it answers to a probe: a 28x28 classifier or a CTC reader."""
+
+    def __init__(self, predict: Predict, name: str):
+        self.predict, self.name = predict, name
+        for layout in CLASSIFIER_LAYOUTS:
+            out = _probe(predict, layout)
+            if out is not None and out.shape == (1, NUM_CLASSES):
+                self.kind, self.layout = "classifier", layout
+                return
+        out = _probe(predict, (1, 32, 128))
+        if out is not None and out.ndim == 3 and out.shape[0] == 1 and out.shape[2] == NUM_CLASSES + 1:
+            self.kind, self.layout = "sequence", (1, 32, -1)
+            return
+        raise ModelError(f"model {name}: neither a 28x28 digit classifier with 10 outputs (inputs tried: "
+                         f"{', '.join(str(s) for s in CLASSIFIER_LAYOUTS)}) nor a CTC reader taking (1, 1, 32, W) "
+                         "and giving (1, T, 11)")
+
+    def classify(self, digits: np.ndarray) -> np.ndarray:
+        """(N, 28, 28) ink in [0, 1] -> (N, 10) probabilities."""
+        x = digits.reshape((len(digits), *self.layout)).astype(np.float32)
+        return _probabilities(np.asarray(self.predict(x)))
+
+    def frames(self, strip_image: np.ndarray) -> np.ndarray:
+        """A 32 x W strip -> (T, 11) frame probabilities."""
+        return _probabilities(np.asarray(self.predict(strip_image[None, None].astype(np.float32)))[0])
+
+
+def load(model: str) -> Model:
+    """A shipped model by card id, or a user's model file by path."""
+    if model.lower().endswith(USER_SUFFIXES) or "/" in model or "\\" in model:
+        return Model(models.load_user_model(Path(model)), model)
+    sess = models.onnx_session(model)
+    name = sess.get_inputs()[0].name
+    return Model(lambda x: sess.run(None, {name: np.ascontiguousarray(x, np.float32)})[0], model)
+
+
+def _to_image_box(ink: Ink, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int]:
+    s = ink.scale
+    return round(x0 * s), round(y0 * s), max(1, round((x1 - x0) * s)), max(1, round((y1 - y0) * s))
+
+
+class DigitReader:
+    """Reads one image: normalise the ink, then CTC over a strip (sequence models) or segment and classify."""
+
+    def __init__(self, params: ReadParams, context: Context | None = None):
+        self.params = params
+        self.context = context or Context()
+        self.model = load(params.model)
+
+    def __call__(self, frame: ImageFrame | np.ndarray) -> DigitString:
+        image = frame.image if isinstance(frame, ImageFrame) else frame
+        name = (frame.source if isinstance(frame, ImageFrame) and frame.source else None) or self.context.input
+        name = name or "image"
+        ink = ink_map(gray(image, name, self.params.max_pixels), self.params.polarity)
+        box = ink_box(ink.ink)
+        digits = [] if box is None else (self._sequence(ink, box) if self.model.kind == "sequence"
+                                         else self._segmented(ink))
+        digits = [d for d in digits if d.confidence >= self.params.min_confidence]
+        if not digits:
+            warnings.warn(f"{name}: no digits found", NoDigitsWarning, stacklevel=2)
+            return DigitString("", [], 0.0)
+        text = "".join(d.label for d in digits)
+        return DigitString(text, digits, float(np.prod([d.confidence for d in digits])))
+
+    def _sequence(self, ink: Ink, box: tuple[int, int, int, int]) -> list[Digit]:
+        s = strip(ink.ink, box)
+        emissions = ctc.best_path(self.model.frames(s.image))
+        profile = s.image > 0.35
+        out = []
+        for e, (a, b) in zip(emissions, ctc.columns(emissions, s.image.shape[1]), strict=True):
+            cols = profile[:, int(a):int(np.ceil(b))]
+            xs, ys = np.nonzero(cols.any(0))[0], np.nonzero(cols.any(1))[0]
+            if len(xs):
+                a, b = int(a) + xs[0], int(a) + xs[-1] + 1
+            y0, y1 = (ys[0], ys[-1] + 1) if len(ys) else (0, s.image.shape[0])
+            out.append(Digit(str(e.label), e.confidence, _to_image_box(
+                ink, s.x0 + a * s.factor, s.y0 + y0 * s.factor, s.x0 + b * s.factor, s.y0 + y1 * s.factor)))
+        return out
+
+    def _segmented(self, ink: Ink) -> list[Digit]:
+        pieces, height = segment.components(ink.ink)
+        out = []
+        for piece in pieces:
+            best, best_score = None, -np.inf
+            expected = piece.box[2] / (0.65 * height)
+            for option in segment.split_options(piece, height):
+                probs = self.model.classify(np.stack([mnist_like(p.ink) for p in option]))
+                score = float(np.log(probs.max(1) + 1e-9).mean()) - 0.5 * abs(len(option) - expected)
+                if score > best_score:
+                    best, best_score = (option, probs), score
+            for p, pr in zip(*best, strict=True):
+                x, y, w, h = p.box
+                out.append(Digit(str(int(pr.argmax())), float(pr.max()), _to_image_box(ink, x, y, x + w, y + h)))
+        return out

@@ -1,0 +1,24 @@
+"""`recog train digits` and `recog eval digits`."""
+
+from __future__ import annotations
+
+USAGE = "usage: recog train digits {cnn,crnn} [options]   (each with --help)"
+
+
+def train(argv: list[str]) -> int:
+    """Train the MNIST CNN (``cnn``) or the string CRNN (``crnn``) and export it into the package."""
+    if not argv or argv[0] not in ("cnn", "crnn"):
+        print(USAGE)
+        return 2
+    if argv[0] == "cnn":
+        from recog_digits import train_cnn as trainer
+    else:
+        from recog_digits import train_crnn as trainer
+    return trainer.main(argv[1:])
+
+
+def evaluate(argv: list[str]) -> int:
+    """Measure the shipped (or given) models on MNIST test and held-out ORAND-CAR-A."""
+    from recog_digits import evaluate as ev
+
+    return ev.main(argv)
