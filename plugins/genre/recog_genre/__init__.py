@@ -1,0 +1,1 @@
+"""recog's genre plugin: GTZAN's ten genres from audio, and trainers for labelled audio folders."""
