@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from typing import Any
 
 from platform_core.errors import RecogError
@@ -106,7 +107,7 @@ class Run:
     # -- compiling --------------------------------------------------------
     def _compile(self) -> None:
         env: dict[str, Any] = {"Packets": Packets, "Packet": Packet, "pc": time.perf_counter,
-                               "collect": self.collected.append}
+                               "collect": self.collected.append, "islice": islice, "undeclared": _undeclared}
         for st in [*self.stages.values(), *self.outputs]:
             i = st.index
             env[f"f{i}"] = st.obj
@@ -172,7 +173,10 @@ class Run:
         ov = f"o{i}"
         out.append(self._tagged(f"{pad}{ov} = {call}", tag, timed, i, pad))
         out.append(f"{pad}if {ov} is None: S{i}.nones += 1")
-        out.append(f"{pad}elif {ov}.__class__ is Packets: many{i}({ov})")
+        if getattr(st.obj, "emits_packets", False):
+            out.append(f"{pad}elif {ov}.__class__ is Packets: many{i}({ov})")
+        elif timed:  # an undeclared Packets return is caught on the timed packets (all of the first ones)
+            out.append(f"{pad}elif {ov}.__class__ is Packets: undeclared(S{i})")
         if st.consumers or st.node.name == self.p.result:
             out.append(f"{pad}else:")
             inner = self._deliver(st, ov, depth + 1, timed)
@@ -180,15 +184,22 @@ class Run:
         return _flatten(out)
 
     def _pump_code(self, st: _Stage, env: dict) -> list:
-        """A loop over one source's packets with the whole subtree inlined; names bound as locals."""
+        """A loop over one source's packets with the whole subtree inlined; names bound as locals.
+
+        The first SAMPLE_EVERY packets are all timed, then one in SAMPLE_EVERY.
+        """
         names = ", ".join(f"{k}={k}" for k in env)
-        body = [f"def pump{st.index}(it, stop, progress, {names}):", "    n = 0", "    t = 0.0", "    for p in it:",
-                "        t = p.t", "        d = p.data", f"        if n & {SAMPLE_EVERY - 1} and n > {SAMPLE_EVERY}:"]
+        mask = SAMPLE_EVERY - 1
+        body = [f"def pump{st.index}(it, stop, progress, {names}):", "    t = 0.0", "    n = 0",
+                f"    for p in islice(it, {SAMPLE_EVERY}):", "        t = p.t", "        d = p.data", "        n += 1"]
+        body += self._deliver(st, "d", 2, True)
+        body += [f"    for n, p in enumerate(it, {SAMPLE_EVERY} + 1):", "        t = p.t", "        d = p.data",
+                 f"        if n & {mask}:"]
         body += self._deliver(st, "d", 3, False) or ["            pass"]
         body += ["        else:"]
-        body += self._deliver(st, "d", 3, True) or ["            pass"]
-        body += ["        n += 1", "        if not n & 255:", "            if stop.is_set(): break",
-                 "            if progress is not None: progress(n)", "    return n, t"]
+        body += self._deliver(st, "d", 3, True)
+        body += ["            if stop.is_set(): break", "            if progress is not None: progress(n)",
+                 "    return n, t"]
         return body
 
     @staticmethod
@@ -358,6 +369,10 @@ class Run:
         if len(self.collected) == 1:
             return jsonable(self.collected[0][1])
         return [{"t": round(t, 6), "data": jsonable(d)} for t, d in self.collected]
+
+
+def _undeclared(st: _Stage):
+    raise TypeError(f"returned Packets without declaring `emits_packets = True` on {type(st.obj).__name__}")
 
 
 def _stamped(st: _Stage):

@@ -51,7 +51,8 @@ class ComponentSpec:
     - sources: an object with ``packets()`` yielding :class:`Packet`;
     - preprocessors and models: a callable taking one data argument per input
       and returning the output data (same time), ``None`` (nothing), or
-      :class:`Packets`; optional ``flush()`` returning what is left at the end,
+      :class:`Packets` (only if the object sets ``emits_packets = True``);
+      optional ``flush()`` returning what is left at the end,
       optional ``result()`` returning the JSON answer for the run's record;
       set ``wants_packets = True`` on the object to receive packets, not data;
     - renderers: a callable like a stage, with optional ``close()``.

@@ -93,6 +93,7 @@ class Burst:
         self.last = None
 
     wants_packets = True
+    emits_packets = True
 
     def __call__(self, p):
         self.last = p

@@ -38,6 +38,7 @@ class HandLandmarks:
     """Runs MediaPipe on each frame, assigns track ids and smooths the landmarks when asked."""
 
     wants_packets = True
+    emits_packets = True  # live mode returns the results MediaPipe has finished so far
 
     def __init__(self, params: LandmarksParams, context: Context):
         self.params, self.context = params, context

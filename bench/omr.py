@@ -1,0 +1,83 @@
+"""OMR benchmark: held-out Bach chorales engraved by verovio (clean, degraded) and by LilyPond.
+
+    python bench/omr.py [--pieces N] [--model omr.crnn|path.onnx]
+
+Prints symbol error rate (edit distance over the true staff symbols / their number), note
+accuracy (notes and rests with exact pitches and duration after alignment / true events) and
+seconds per page on this machine, beside the published anchors. The anchors are the figures
+their authors published; they are not re-measured here (none of those systems is installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import cv2
+
+ANCHORS = [
+    ("PrIMuS end-to-end CRNN (Calvo-Zaragoza & Rizo 2018)", "~0.8 % symbol error, clean single staves", "published"),
+    ("oemer", "3-5 min per page, even with a GPU", "published"),
+    ("Audiveris", "30-60 s per page", "published"),
+    ("homr", "tens of seconds per page", "published"),
+]
+
+
+def lilypond_render(staff, rng: random.Random):
+    """A page of ``staff`` engraved by LilyPond (MusicXML -> musicxml2ly -> lilypond --png)."""
+    from platform_core.kinds import Score
+    from recog_omr.tokens import Decoder, staff_tokens
+    from recog_omr.transcribe import measure_dict
+    from recog_omr.writers import write_musicxml
+
+    symbols = [t for m in staff_tokens(staff) for t in m]
+    measures = [measure_dict(m, i + 1) for i, m in enumerate(Decoder().decode(symbols))]
+    with tempfile.TemporaryDirectory() as tmp:
+        xml, ly = Path(tmp) / "s.musicxml", Path(tmp) / "s.ly"
+        write_musicxml(Score(parts=[{"id": "P1", "name": "", "measures": measures}]), xml)
+        subprocess.run(["musicxml2ly", "--no-beaming", "-o", str(ly), str(xml)], check=True, capture_output=True)
+        text = ly.read_text().replace('\\header {', '\\header { tagline = ##f ')
+        ly.write_text(text)
+        subprocess.run(["lilypond", "--png", f"-dresolution={rng.randint(110, 150)}", "-o", str(Path(tmp) / "s"),
+                        str(ly)], check=True, capture_output=True, cwd=tmp)
+        pngs = sorted(Path(tmp).glob("s*.png"))
+        return cv2.imread(str(pngs[0]), cv2.IMREAD_GRAYSCALE)
+
+
+def main() -> int:
+    from recog_omr.evaluate import evaluate_staves, held_out_staves
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--pieces", type=int, default=20)
+    p.add_argument("--model", default="omr.crnn")
+    a = p.parse_args()
+    staves = held_out_staves(a.pieces)
+    rows = [("verovio, clean", evaluate_staves(staves, a.model, degraded=False)),
+            ("verovio, degraded (skew, perspective, light, blur, noise, JPEG)",
+             evaluate_staves(staves, a.model, degraded=True))]
+    if shutil.which("lilypond") and shutil.which("musicxml2ly"):
+        rows.append(("LilyPond, clean (engraved elsewhere)",
+                     evaluate_staves(staves, a.model, degraded=False, render=lilypond_render)))
+    else:
+        print("LilyPond is not installed: no engraved-elsewhere row", file=sys.stderr)
+    print(f"held-out Bach chorales: {len(staves)} staves (first staff of each piece, up to 12 measures)\n")
+    print(f"{'set':66s} {'symbol err':>10s} {'note acc':>9s} {'s/page':>7s} {'pages':>6s}")
+    for name, t in rows:
+        r = t.row()
+        ser = f"{100 * r['ser']:.2f} %" if r["symbols"] else "-"
+        print(f"{name:66s} {ser:>10s} {100 * r['note_acc']:8.2f}% {r['sec_per_page']:7.2f} {r['pages']:6d}")
+    print("\nanchors (published, not re-measured):")
+    for name, fig, _ in ANCHORS:
+        print(f"  {name:55s} {fig}")
+    print("targets: < 1 % symbol error clean, < 3 % degraded; note accuracy >= 97 % clean, >= 95 % other "
+          "engravers; < 2 s per page")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
