@@ -49,7 +49,8 @@ def test_train_and_eval_end_to_end(tmp_path):
         ort.InferenceSession(str(out / f"genre_{stem}.onnx"))
     # tones and noise bursts are told apart by the recipe's features alone
     assert metrics["features"]["accuracy"] == 1.0
-    assert evaluate(["--data", str(data), "--model", str(out / "genre_features.onnx"), "--out", str(tmp_path / "e")]) == 0
+    model = str(out / "genre_features.onnx")
+    assert evaluate(["--data", str(data), "--model", model, "--out", str(tmp_path / "e")]) == 0
     assert json.loads((tmp_path / "e" / "metrics.json").read_text())["accuracy"] >= 0.9
 
 
