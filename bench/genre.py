@@ -1,0 +1,125 @@
+"""Genre benchmark: feature parity, random vs blocked cross-validation, perturbations, speed.
+
+Run from the project root: ``python bench/genre.py`` (needs ../shared/data/gtzan and ffmpeg).
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from sklearn.model_selection import GroupKFold
+
+from recog_genre import feature_model, table
+from recog_genre.classify import ClassifyParams, GenreClassifier
+from recog_genre.design import design, with_gain
+from recog_genre.features import FEATURE_NAMES, SR, analyse, gtzan_features
+
+warnings.filterwarnings("ignore", category=FutureWarning)
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gtzan"
+SEED = {"knn-pca": 0.46, "cnn": 0.77, "bilstm": 0.85}  # seed report, random 3 s splits
+
+
+def parity(y: np.ndarray) -> None:
+    with open(DATA / "parity_country.00000.csv") as f:
+        row = next(csv.DictReader(f))
+    ours = gtzan_features(y)
+    print("\n## parity: country.00000.wav vs its row of the table")
+    print(f"{'feature':26s} {'table':>14s} {'ours':>14s} {'rel diff':>10s}")
+    for n in ("length", *FEATURE_NAMES):
+        r = float(row[n])
+        print(f"{n:26s} {r:14.6g} {ours[n]:14.6g} {abs(ours[n] - r) / abs(r):10.2e}")
+
+
+def cross_validation(t: table.Table) -> None:
+    print("\n## 10-fold accuracy on the 900-row table (blocked: groups of 10 consecutive tracks per genre)")
+    print(f"{'candidate':10s} {'random':>8s} {'blocked':>8s}   seed anchor (random 3 s splits of audio)")
+    for name in feature_model.CANDIDATES:
+        rand, _ = feature_model.cross_validate(name, t.X, t.labels, None)
+        blocked, _ = feature_model.cross_validate(name, t.X, t.labels, t.blocks())
+        anchor = f"kNN+PCA {SEED['knn-pca']:.2f}" if name == "knn-pca" else ""
+        print(f"{name:10s} {rand:8.3f} {blocked:8.3f}   {anchor}")
+    print(f"{'(seed)':10s} CNN {SEED['cnn']:.2f}, BiLSTM {SEED['bilstm']:.2f} on mel spectrograms; "
+          "the audio to re-run them blocked is not here (recog train genre --data DIR does)")
+
+
+def _encode(y: np.ndarray, args: list[str], suffix: str) -> np.ndarray:
+    with tempfile.TemporaryDirectory() as d:
+        src, dst = Path(d) / "a.wav", Path(d) / f"b{suffix}"
+        sf.write(src, y, SR)
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(src), *args, str(dst)], check=True)
+        out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(dst), "-ac", "1", "-ar", str(SR), "-f", "f32le", "-"],
+                             capture_output=True, check=True).stdout
+    return np.frombuffer(out, dtype=np.float32)
+
+
+def perturbations(t: table.Table, y: np.ndarray) -> None:
+    name = feature_model.DEFAULT
+    clean, _ = feature_model.cross_validate(name, t.X, t.labels, t.blocks())
+    print(f"\n## perturbations, default model ({name}), blocked 10-fold; clean {clean:.3f}")
+    for db in (-12, -6, 6, 12):
+        acc, _ = feature_model.cross_validate(name, t.X, t.labels, t.blocks(),
+                                              transform=lambda X, d=db: with_gain(X, d))
+        print(f"gain {db:+d} dB (exact on the features)          {acc:.3f}  ({acc - clean:+.3f})")
+    # length and encoding move features in ways the table cannot replay: measure the shift of each
+    # design input on the real clip and add it to every test row (an estimate, one clip's shifts)
+    a = analyse(y)
+    ref = design(a.features()[None])
+    shifts = {}
+    for secs in (10, 20):  # each crop's shift in turn; accuracy averaged over the crops
+        shifts[f"length {secs} s (crops every 5 s)"] = [design(a.features(s, s + secs)[None]) - ref
+                                                        for s in np.arange(0, 30 - secs + 0.01, 5)]
+    for label, args, suffix in [("mp3 128 kbit/s", ["-b:a", "128k"], ".mp3"),
+                                ("mp3 64 kbit/s", ["-b:a", "64k"], ".mp3"),
+                                ("ogg vorbis q2", ["-q:a", "2"], ".ogg"), ("aac 96 kbit/s", ["-b:a", "96k"], ".m4a")]:
+        shifts[label] = [design(analyse(_encode(y, args, suffix)).features()[None]) - ref]
+    Z = design(t.X)
+    fitted = [(feature_model.candidate(name, len(tr)).fit(Z[tr], t.labels[tr]), te)
+              for tr, te in GroupKFold(10).split(Z, t.labels, t.blocks())]
+    for label, deltas in shifts.items():
+        accs = []
+        for delta in deltas:
+            pred = np.empty(len(t.labels), dtype=object)
+            for m, te in fitted:
+                pred[te] = m.predict(Z[te] + delta)
+            accs.append(float(np.mean(pred == t.labels)))
+        acc = float(np.mean(accs))
+        print(f"{label:44s} {acc:.3f}  ({acc - clean:+.3f})  [estimate]")
+
+
+def speed(y: np.ndarray) -> None:
+    from platform_core import AudioChunk, Context
+
+    print("\n## speed: analysis + scoring (label and 3 s segments), this CPU, 1 process")
+    for secs in (30, 120):
+        x = np.tile(y, int(np.ceil(secs * SR / len(y))))[: secs * SR]
+        c = GenreClassifier(ClassifyParams(), Context(input="bench"))
+        t0 = time.perf_counter()
+        c(AudioChunk(x[:, None], SR, "bench"))
+        c.flush()
+        dt = time.perf_counter() - t0
+        print(f"{secs:4d} s of audio: {dt:6.2f} s  -> {secs / dt:6.1f} s of audio per second (anchor: real time 1.0)")
+
+
+def main() -> int:
+    if not DATA.is_dir():
+        print(f"needs {DATA}", file=sys.stderr)
+        return 1
+    y, _ = sf.read(DATA / "country.00000.wav", dtype="float32")
+    t = table.read(DATA / "features_30_sec.train.csv")
+    parity(y)
+    cross_validation(t)
+    perturbations(t, y)
+    speed(y)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
