@@ -123,10 +123,10 @@ def parse(text: str, registry: Registry, file: str = "<string>",
             errs.add(f"unknown key {key!r}{did_you_mean(key, TOP_KEYS)}", doc.where(key))
     if doc.get("version", 1) != 1:
         errs.add(f"unsupported version {doc.get('version')!r} (this recog reads version 1)", doc.where("version"))
-    if "steps" not in doc:
-        errs.add("missing key 'steps'", doc.where())
+    if "steps" not in doc and "sources" not in doc:
+        errs.add("missing key 'steps' (a list, or a mapping beside `sources`)", doc.where())
         errs.raise_if_any()
-    raw = _linear_to_graph(doc, registry, errs) if isinstance(doc["steps"], PosList) else doc
+    raw = _linear_to_graph(doc, registry, errs) if isinstance(doc.get("steps"), PosList) else doc
     for name, changes in (overrides or {}).items():
         _apply_override(raw, name, changes, errs)
     p = _build(raw, doc, registry, errs, file)

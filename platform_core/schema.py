@@ -57,7 +57,7 @@ def pipeline_schema(registry: Registry) -> dict[str, Any]:
             ]},
             "outputs": {"type": "array", "items": {"$ref": "#/$defs/output"}},
         },
-        "required": ["steps"],
+        "anyOf": [{"required": ["steps"]}, {"required": ["sources"]}],
         "additionalProperties": False,
         "$defs": defs,
     }

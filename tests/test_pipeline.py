@@ -84,3 +84,9 @@ def test_set_overrides_parameters(registry):
     with pytest.raises(PipelineInvalid, match="unknown step 'ad' \\(did you mean 'add'"):
         pipeline.parse("version: 1\nsteps:\n  - {use: toy.count}\n  - {use: toy.add}\n", registry,
                        overrides=pipeline.parse_set(["ad.k=7"]))
+
+
+def test_graph_without_steps_goes_from_sources_to_outputs(registry):
+    p = pipeline.parse("version: 1\nsources:\n  n: {use: toy.count}\noutputs:\n  - {use: toy.sink, input: n}\n",
+                       registry)
+    assert not p.steps and p.outputs[0].inputs == ["n"] and p.result is None
