@@ -1,6 +1,6 @@
 import pytest
 
-from platform_core import Context, pipeline
+from platform_core import Context, hookimpl, pipeline, plugins
 from platform_core.pipeline import SyncPolicy
 from platform_core.runner import Run, StageError
 from platform_core.sync import Join
@@ -93,3 +93,32 @@ steps:
     assert c["slow"][0] == c["live"][1]
     data = [r["data"] for r in res.result]
     assert data == sorted(data) and data[-1] == 60  # the newest packet is never the one dropped
+
+
+class Recorder:
+    """A plugin implementing the lifecycle hooks."""
+
+    def __init__(self):
+        self.calls = []
+
+    @hookimpl
+    def recog_pipeline_start(self, pipeline, context):
+        self.calls.append(("start", pipeline.name))
+
+    @hookimpl
+    def recog_pipeline_stop(self, pipeline, context, metrics):
+        self.calls.append(("stop", [m.name for m in metrics]))
+
+    @hookimpl
+    def recog_stage_error(self, pipeline, step, error):
+        self.calls.append(("error", step, str(error)))
+
+
+def test_lifecycle_hooks_are_called(toy_site):
+    rec = Recorder()
+    reg = plugins.load({"recorder": rec})
+    run("version: 1\nname: p\nsteps:\n  - {use: toy.count, n: 2}\n  - {use: toy.add}\n", reg)
+    assert rec.calls == [("start", "p"), ("stop", ["count", "add"])]
+    with pytest.raises(StageError):
+        run("version: 1\nname: q\nsteps:\n  - {use: toy.count, n: 5}\n  - {use: toy.fail}\n", reg)
+    assert rec.calls[-1] == ("error", "fail", "three is not allowed")
