@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from platform_core import models
+from platform_core import models, plugins
 
 REGISTRY = Path(__file__).resolve().parent.parent / "registry"
 CARDS = sorted((REGISTRY / "models").glob("*.yaml"))
@@ -27,3 +27,12 @@ def test_model_card_is_valid_and_its_file_matches(card):
 @pytest.mark.parametrize("entry", PLUGINS, ids=lambda p: p.stem)
 def test_plugin_index_entry_is_valid(entry):
     jsonschema.validate(yaml.safe_load(entry.read_text()), json.loads((REGISTRY / "plugin.schema.json").read_text()))
+
+
+@pytest.mark.parametrize("entry", PLUGINS, ids=lambda p: p.stem)
+def test_plugin_index_lists_what_the_installed_plugin_provides(entry):
+    doc = yaml.safe_load(entry.read_text())
+    reg = plugins.registry()
+    assert doc["name"] in reg.distributions, f"first-party plugin {doc['name']} is not installed"
+    provided = sorted(cid for cid, c in reg.components.items() if c.plugin == doc["name"])
+    assert doc["components"] == provided
