@@ -229,7 +229,7 @@ def _task(name: str):
     return reg.tasks[name]
 
 
-_EXTRA = {"allow_extra_args": True, "ignore_unknown_options": True}
+_EXTRA = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 
 
 @app.command(context_settings=_EXTRA)
