@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +14,14 @@ from platform_core.errors import InputError, ModelError
 
 MODES = ("image", "video", "live")
 MODEL_IDS = {"full": "hands.landmarker-full", "lite": "hands.landmarker-lite"}
+_OPEN: weakref.WeakSet[Landmarker] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close landmarkers left open (a run stopped by an error) while MediaPipe's threads still run."""
+    for lm in list(_OPEN):
+        lm.close()
 
 
 @dataclass
@@ -71,6 +81,7 @@ class Landmarker:
             self._task = vision.HandLandmarker.create_from_options(options)
         except Exception as e:  # MediaPipe raises plain runtime errors for bad model files
             raise ModelError(f"hands: MediaPipe cannot load {task}: {e}") from e
+        _OPEN.add(self)
 
     def _image(self, bgr: np.ndarray, name: str):
         rgb = check_image(bgr, name)[:, :, ::-1]
@@ -124,4 +135,6 @@ class Landmarker:
         return out
 
     def close(self) -> None:
-        self._task.close()
+        if self in _OPEN:
+            _OPEN.discard(self)
+            self._task.close()

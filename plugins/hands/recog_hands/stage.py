@@ -11,7 +11,7 @@ from pydantic import Field
 
 from platform_core import Context, Hand, HandsFrame, ImageFrame, Packet, Packets, Params
 from platform_core.errors import InputError
-from recog_hands.landmarker import Detection, Landmarker
+from recog_hands.landmarker import Detection, Landmarker, check_image
 from recog_hands.one_euro import OneEuroFilter
 from recog_hands.tracker import HandTracker
 
@@ -74,6 +74,7 @@ class HandLandmarks:
             raise InputError(f"{self.context.input or 'hands'}: hands.landmarks takes image frames, "
                              f"got {type(frame).__name__}")
         name = f"{frame.source or self.context.input or 'frame'} (frame {frame.index})"
+        check_image(frame.image, name)
         mode = self._mode(frame)
         landmarker = self._landmarker(mode)
         ts = max(int(round(packet.t * 1000)), self._last_ms + 1)  # MediaPipe needs increasing timestamps
