@@ -1,8 +1,8 @@
 """BVH export of a hand: a 21-joint skeleton (wrist root, five finger chains) with per-frame rotations.
 
 The rest pose is an open flat hand: each finger straight along the direction of its base joint, bone
-lengths the track's medians. Each frame, the wrist takes the palm's orientation (from wrist, index and
-pinky bases) and every finger joint the rotation that points its bone at the next keypoint, so forward
+lengths the track's medians. Each frame, the wrist takes the palm's orientation (the rotation that best
+fits the five finger bases) and every finger joint the rotation that points its bone at the next keypoint, so forward
 kinematics reproduces the finger directions exactly and the finger bases up to the palm's own bending.
 """
 
@@ -26,6 +26,13 @@ def palm_frame(p: np.ndarray) -> np.ndarray:
     normal -= normal.dot(up) * up
     normal /= max(np.linalg.norm(normal), 1e-9)
     return np.stack([np.cross(up, normal), up, normal], axis=1)
+
+
+def _fit(rest: np.ndarray, now: np.ndarray) -> np.ndarray:
+    """The rotation that best turns the ``rest`` vectors (k, 3) onto the ``now`` vectors (Kabsch)."""
+    u, _, vt = np.linalg.svd(now.T @ rest)
+    d = np.sign(np.linalg.det(u @ vt))
+    return u @ np.diag([1.0, 1.0, d]) @ vt
 
 
 def _align(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -68,7 +75,8 @@ def rest_offsets(frames: np.ndarray) -> np.ndarray:
 def pose_rotations(p: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """(21, 3, 3) global rotations of the joints for positions ``p`` (21, 3)."""
     glob = np.zeros((21, 3, 3))
-    glob[0] = palm_frame(p)
+    bases = list(CHILDREN[0])
+    glob[0] = _fit(offsets[bases], p[bases] - p[0])
     for i in range(1, 21):
         parent = glob[PARENTS[i]]
         kids = CHILDREN[i]

@@ -42,7 +42,7 @@ class LandmarksJsonl:
     def __init__(self, params: JsonlParams, context: Context):
         self.context = context
         self.path = context.output_path(".landmarks.jsonl", params.path)
-        self._file = open(self.path, "w") if self.path else None  # noqa: SIM115 - closed in close()
+        self._file = open(self.path, "w", buffering=1) if self.path else None  # line-buffered: live readers
 
     def __call__(self, packet: Packet) -> None:
         record = frame_record(packet.t, _hands_frame(packet, "hands.landmarks-jsonl"))

@@ -1,0 +1,67 @@
+"""The shipped hands pipeline through the real `recog` command: video, photo, corrupt video, outputs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+
+ROOT = Path(__file__).resolve().parents[3]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def recog(*args):
+    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+
+
+def records(out: Path) -> dict:
+    return {Path(r["input"]).name: r for r in map(json.loads, (out / "results.jsonl").read_text().splitlines())}
+
+
+def test_video_batch_with_a_corrupt_file(tmp_path):
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    shutil.copy(ROOT / "examples/hands/asl_hand.mp4", clips / "asl_hand.mp4")
+    (clips / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)
+    run = recog("run", "pipelines/hands.yaml", "--input", clips, "--out", tmp_path / "out")
+    assert run.returncode == 1, run.stderr
+    recs = records(tmp_path / "out")
+    bad = recs["broken.mp4"]
+    assert not bad["ok"] and "broken.mp4" in bad["error"] and "video" in bad["error"]
+    good = recs["asl_hand.mp4"]
+    assert good["ok"], good["error"]
+    assert good["result"]["frames"] == good["result"]["frames_with_hands"] == 102
+    assert [(t["track_id"], t["handedness"]) for t in good["result"]["tracks"]] == [(1, "Right")]
+    out = tmp_path / "out"
+    assert sorted(Path(p).name for p in good["outputs"]) == ["asl_hand.csv", "asl_hand.landmarks.jsonl",
+                                                             "asl_hand.overlay.mp4"]
+    lines = [json.loads(line) for line in (out / "asl_hand.landmarks.jsonl").read_text().splitlines()]
+    assert [r["frame"] for r in lines] == list(range(102))
+    assert abs(lines[25]["t"] - 1.0) < 1e-6
+    hand = lines[0]["hands"][0]
+    assert set(hand) == {"track_id", "handedness", "score", "landmarks", "world_landmarks"}
+    assert len(hand["landmarks"]) == 21 and all(0 <= x <= 620 and 0 <= y <= 1080 for x, y, _ in hand["landmarks"])
+    with open(out / "asl_hand.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 102 and rows[0]["track_id"] == "1"
+    cap = cv2.VideoCapture(str(out / "asl_hand.overlay.mp4"))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 102
+
+
+def test_photo_gives_one_record_with_both_hands(tmp_path):
+    pipe = tmp_path / "photo.yaml"
+    pipe.write_text("version: 1\nsources:\n  image: {use: image-file}\nsteps:\n"
+                    "  hands: {use: hands.landmarks, input: image}\noutputs:\n"
+                    "  - {use: hands.landmarks-jsonl, input: hands}\n")
+    run = recog("run", pipe, "--input", FIXTURES / "hands.jpg", "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
+    rec = records(tmp_path)["hands.jpg"]
+    assert len(rec["result"]["hands"]) == 2 and rec["result"]["width"] == 720
+    lines = (tmp_path / "hands.landmarks.jsonl").read_text().splitlines()
+    assert len(lines) == 1 and len(json.loads(lines[0])["hands"]) == 2
