@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from recog_digits.nets import BLANK
@@ -53,3 +54,36 @@ def columns(emissions: list[Emission], width: int) -> list[tuple[float, float]]:
     bounds += [(a + b) / 2 for a, b in zip(peaks, peaks[1:], strict=False)]
     bounds.append(min(float(width), peaks[-1] + 1.2 * half))
     return list(zip(bounds, bounds[1:], strict=False))
+
+
+def boxes(emissions: list[Emission], mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """A box (x0, y0, x1, y1) in strip pixels per digit, from the ink components its peak falls in.
+
+    A component holding one peak goes whole to that digit; one holding several (touching digits) is cut
+    half-way between their peaks; a digit-tall component holding none (a broken stroke) joins the nearest
+    peak; small ones without a peak (dots, dashes) belong to no digit.
+    """
+    owner = np.full(mask.shape, -1, np.int32)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    peaks = np.array([e.peak for e in emissions])
+    tall = stats[1:, cv2.CC_STAT_HEIGHT].max() if n > 1 else 0
+    for c in range(1, n):
+        x, _, w, h, _ = stats[c]
+        inside = np.nonzero((peaks >= x) & (peaks < x + w))[0]
+        if len(inside) == 0:
+            if h < 0.5 * tall or len(peaks) == 0:
+                continue
+            inside = [int(np.abs(peaks - (x + w / 2)).argmin())]
+        cols = np.arange(mask.shape[1])
+        cuts = [(peaks[a] + peaks[b]) / 2 for a, b in zip(inside, inside[1:], strict=False)]
+        which = np.asarray(inside)[np.searchsorted(cuts, cols)]
+        sel = labels == c
+        owner[sel] = np.broadcast_to(which, mask.shape)[sel]
+    out = []
+    for k, (a, b) in enumerate(columns(emissions, mask.shape[1])):
+        ys, xs = np.nonzero(owner == k)
+        if len(xs) == 0:  # no ink of its own: the frames' columns, full height
+            out.append((int(a), 0, int(np.ceil(b)), mask.shape[0]))
+        else:
+            out.append((int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1))
+    return out

@@ -123,16 +123,10 @@ class DigitReader:
     def _sequence(self, ink: Ink, box: tuple[int, int, int, int]) -> list[Digit]:
         s = strip(ink.ink, box)
         emissions = ctc.best_path(self.model.frames(s.image))
-        profile = s.image > 0.35
         out = []
-        for e, (a, b) in zip(emissions, ctc.columns(emissions, s.image.shape[1]), strict=True):
-            cols = profile[:, int(a):int(np.ceil(b))]
-            xs, ys = np.nonzero(cols.any(0))[0], np.nonzero(cols.any(1))[0]
-            if len(xs):
-                a, b = int(a) + xs[0], int(a) + xs[-1] + 1
-            y0, y1 = (ys[0], ys[-1] + 1) if len(ys) else (0, s.image.shape[0])
+        for e, (x0, y0, x1, y1) in zip(emissions, ctc.boxes(emissions, s.image > 0.35), strict=True):
             out.append(Digit(str(e.label), e.confidence, _to_image_box(
-                ink, s.x0 + a * s.factor, s.y0 + y0 * s.factor, s.x0 + b * s.factor, s.y0 + y1 * s.factor)))
+                ink, s.x0 + x0 * s.factor, s.y0 + y0 * s.factor, s.x0 + x1 * s.factor, s.y0 + y1 * s.factor)))
         return out
 
     def _segmented(self, ink: Ink) -> list[Digit]:
@@ -140,10 +134,10 @@ class DigitReader:
         out = []
         for piece in pieces:
             best, best_score = None, -np.inf
-            expected = piece.box[2] / (0.65 * height)
+            expected = max(1.0, piece.box[2] / (0.9 * height))  # digits are at most about as wide as tall
             for option in segment.split_options(piece, height):
                 probs = self.model.classify(np.stack([mnist_like(p.ink) for p in option]))
-                score = float(np.log(probs.max(1) + 1e-9).mean()) - 0.5 * abs(len(option) - expected)
+                score = float(np.log(probs.max(1) + 1e-9).mean()) - abs(len(option) - expected)
                 if score > best_score:
                     best, best_score = (option, probs), score
             for p, pr in zip(*best, strict=True):

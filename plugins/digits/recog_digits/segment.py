@@ -74,7 +74,10 @@ def split(piece: Piece, parts: int) -> list[Piece]:
     return out
 
 
-def split_options(piece: Piece, height: float, digit_aspect: float = 0.65) -> list[list[Piece]]:
-    """Ways to read ``piece`` as 1..k digits, k from its width against the typical digit width."""
+def split_options(piece: Piece, height: float, digit_aspect: float = 0.55) -> list[list[Piece]]:
+    """Ways to read ``piece`` as 1..k digits, k up to its width over the narrowest likely digit width;
+    options with a part narrower than 0.3 or lower than 0.45 of the digit height are left out."""
     k_max = int(np.clip(round(piece.box[2] / (digit_aspect * height)), 1, 6))
-    return [split(piece, k) for k in range(1, k_max + 1)]
+    options = [split(piece, k) for k in range(1, k_max + 1)]
+    return [o for i, o in enumerate(options)
+            if i == 0 or min(min(p.box[2] / 0.3, p.box[3] / 0.45) for p in o) >= height]

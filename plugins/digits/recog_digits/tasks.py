@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 USAGE = "usage: recog train digits {cnn,crnn} [options]   (each with --help)"
 
 
@@ -10,6 +12,8 @@ def train(argv: list[str]) -> int:
     if not argv or argv[0] not in ("cnn", "crnn"):
         print(USAGE)
         return 2
+    # OpenMP threads that spin while waiting burn a shared CPU for nothing; this takes effect if torch is not yet loaded
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     if argv[0] == "cnn":
         from recog_digits import train_cnn as trainer
     else:

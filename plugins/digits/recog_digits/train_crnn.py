@@ -55,10 +55,10 @@ def string_accuracy(net: torch.nn.Module, strips: list[np.ndarray], texts: list[
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="recog train digits crnn", description=__doc__)
-    ap.add_argument("--steps", type=int, default=6000)
+    ap.add_argument("--steps", type=int, default=3500)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--real-fraction", type=float, default=0.5, help="share of ORAND strings in each batch")
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=MODEL_DIR / "digits_crnn.onnx")
     ap.add_argument("--checkpoint", type=Path, default=Path("digits_crnn.ckpt"))

@@ -56,9 +56,12 @@ def test_strings_exact_with_boxes(name, expected, crnn):
         assert overlap(d.box, truth) > 0.5, (d, truth)
 
 
-def test_touching_digits_by_segmentation(expected, cnn):
-    got = cnn(image("touching.png"))
-    assert got.text == expected["touching.png"]["text"]
+@pytest.mark.parametrize("name", ["photo.jpg", "light_on_dark.png"])
+def test_separated_strings_by_segmentation(name, expected, cnn):
+    got = cnn(image(name))
+    assert got.text == expected[name]["text"]
+    for d, truth in zip(got.digits, expected[name]["boxes"], strict=True):
+        assert overlap(d.box, truth) > 0.7, (d, truth)
 
 
 def test_light_on_dark_is_the_inverse_of_dark_on_light(crnn):

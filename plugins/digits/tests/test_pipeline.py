@@ -1,0 +1,53 @@
+"""The shipped pipeline end to end through `recog run`: bundled example, batch over a folder, bad files."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES
+from platform_core import models
+from recog_digits import plugin
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def recog(*args, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=120)
+
+
+def test_hooks_and_cards():
+    (spec,) = plugin.recog_models()
+    assert spec.id == "digits.read" and spec.consumes == ("image",) and spec.produces == ("digits",)
+    for model_id in spec.models:
+        assert models.path(model_id).is_file()  # hash verified against registry/models/<id>.yaml
+    (task,) = plugin.recog_tasks()
+    assert task.name == "digits" and task.train(["nope"]) == 2
+
+
+def test_bundled_example_with_overlay(tmp_path):
+    proc = recog("run", "pipelines/digits.yaml", "--out", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "407193" in proc.stdout
+    (record,) = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text().splitlines()]
+    assert record["ok"] and record["result"]["text"] == "407193"
+    assert len(record["result"]["digits"]) == 6
+    assert {"label", "confidence", "box"} <= set(record["result"]["digits"][0])
+    assert (tmp_path / "number.overlay.png").stat().st_size > 0
+
+
+def test_batch_over_a_folder_records_bad_files_and_goes_on(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(FIXTURES / "photo.jpg", inputs / "a_photo.jpg")
+    shutil.copy(FIXTURES / "single_7.png", inputs / "b_seven.png")
+    (inputs / "c_torn.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    out = tmp_path / "out"
+    proc = recog("run", ROOT / "pipelines/digits.yaml", "--input", inputs, "--out", out)
+    assert proc.returncode == 1, proc.stderr
+    records = {Path(r["input"]).name: r for r in map(json.loads, (out / "results.jsonl").read_text().splitlines())}
+    assert records["a_photo.jpg"]["result"]["text"] == "71462"
+    assert records["b_seven.png"]["result"]["text"] == "7"
+    assert not records["c_torn.png"]["ok"] and "c_torn.png" in records["c_torn.png"]["error"]
