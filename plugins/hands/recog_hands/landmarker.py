@@ -7,6 +7,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from platform_core import models
@@ -84,8 +85,8 @@ class Landmarker:
         _OPEN.add(self)
 
     def _image(self, bgr: np.ndarray, name: str):
-        rgb = check_image(bgr, name)[:, :, ::-1]
-        return self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        rgb = cv2.cvtColor(check_image(bgr, name), cv2.COLOR_BGR2RGB)
+        return self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb)
 
     def detect(self, bgr: np.ndarray, timestamp_ms: int = 0, name: str = "frame") -> list[Detection]:
         """Hands in one frame (image mode), or in the next frame of a video at ``timestamp_ms``."""

@@ -52,6 +52,7 @@ class HandLandmarks:
         self._track_hands: dict[int, str] = {}
         self._last: HandsFrame | None = None
         self._with_hands = 0
+        self._landmarker(self._mode(context.input or ""))  # load the model now, not on the first (live) frame
 
     def _landmarker(self, mode: str) -> Landmarker:
         if mode not in self._landmarkers:
@@ -61,10 +62,10 @@ class HandLandmarks:
                 p.min_tracking_confidence, p.mirror)
         return self._landmarkers[mode]
 
-    def _mode(self, frame: ImageFrame) -> str:
+    def _mode(self, source: str) -> str:
         if self.params.mode != "auto":
             return self.params.mode
-        if Path(frame.source).suffix.lower() in IMAGE_SUFFIXES:
+        if Path(source).suffix.lower() in IMAGE_SUFFIXES:
             return "image"
         return "live" if self.context.live else "video"
 
@@ -75,7 +76,7 @@ class HandLandmarks:
                              f"got {type(frame).__name__}")
         name = f"{frame.source or self.context.input or 'frame'} (frame {frame.index})"
         check_image(frame.image, name)
-        mode = self._mode(frame)
+        mode = self._mode(frame.source)
         landmarker = self._landmarker(mode)
         ts = max(int(round(packet.t * 1000)), self._last_ms + 1)  # MediaPipe needs increasing timestamps
         self._last_ms = ts
