@@ -17,15 +17,15 @@ def _block(cin: int, cout: int, pool: tuple[int, int]) -> nn.Sequential:
 
 
 class StaffCRNN(nn.Module):
-    """(batch, 1, 80, width) ink in [0, 1] -> (batch, width / 4, symbols + 1) log-probabilities (0 = blank)."""
+    """(batch, 1, 64, width) ink in [0, 1] -> (batch, width / 4, symbols + 1) log-probabilities (0 = blank)."""
 
-    def __init__(self, n_symbols: int = len(VOCAB) + 1, hidden: int = 80):
+    def __init__(self, n_symbols: int = len(VOCAB) + 1, hidden: int = 96):
         super().__init__()
-        self.conv = nn.Sequential(_block(1, 12, (2, 2)), _block(12, 24, (2, 2)), _block(24, 48, (2, 1)),
-                                  _block(48, 64, (2, 1)))
+        self.conv = nn.Sequential(_block(1, 8, (2, 2)), _block(8, 16, (2, 2)), _block(16, 32, (2, 1)),
+                                  _block(32, 48, (2, 1)))
         rows = CROP_HEIGHT // 16
-        self.proj = nn.Sequential(nn.Linear(64 * rows, 160), nn.ReLU(inplace=True), nn.Dropout(0.1))
-        self.rnn = nn.GRU(160, hidden, num_layers=2, batch_first=True, bidirectional=True, dropout=0.1)
+        self.proj = nn.Sequential(nn.Linear(48 * rows, 128), nn.ReLU(inplace=True), nn.Dropout(0.1))
+        self.rnn = nn.GRU(128, hidden, num_layers=1, batch_first=True, bidirectional=True)
         self.out = nn.Linear(2 * hidden, n_symbols)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -48,15 +48,19 @@ def _dump(path: Path, samples: list) -> None:
 
 
 def read_shards(folder: Path) -> list[tuple[np.ndarray, list[str]]]:
-    """Every sample in the folder's shards, crops rescaled to CROP_HEIGHT rows where cut at another height."""
+    """Every sample in the folder's shards; crops cut at another height span 12.8 spaces and are trimmed."""
     import cv2
 
-    from recog_omr.staves import CROP_HEIGHT
+    from recog_omr.staves import CROP_HEIGHT, CROP_SPACES
 
     out = []
     for p in sorted(folder.glob("shard_*.pkl")):
         with open(p, "rb") as f:
             for ink, symbols in pickle.load(f):
+                h = ink.shape[0]
+                if h != CROP_HEIGHT:
+                    cut = round(h * (1 - CROP_SPACES / 12.8) / 2)
+                    ink = ink[cut : h - cut]
                 if ink.shape[0] != CROP_HEIGHT:
                     w = max(8, round(ink.shape[1] * CROP_HEIGHT / ink.shape[0]))
                     ink = cv2.resize(ink, (w, CROP_HEIGHT), interpolation=cv2.INTER_AREA)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-CROP_HEIGHT = 80  # pixels of a normalised staff crop
-CROP_SPACES = 12.8  # staff spaces the crop spans (the staff itself is 4)
+CROP_HEIGHT = 64  # pixels of a normalised staff crop
+CROP_SPACES = 10.0  # staff spaces the crop spans (the staff itself is 4)
 
 
 @dataclass

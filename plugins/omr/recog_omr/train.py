@@ -52,7 +52,7 @@ def train(data: Path, out: Path, minutes: float, checkpoint: Path, batch: int = 
 
     from recog_omr.network import StaffCRNN
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
     torch.manual_seed(0)
     model = StaffCRNN()
     if checkpoint.exists():

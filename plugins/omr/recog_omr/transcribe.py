@@ -47,12 +47,18 @@ class Transcriber:
                 reads = self.reader.read(ink)
                 decoded = decoders[i].decode([r.symbol for r in reads])
                 part = parts[i]
+                first_measure = len(part["measures"]) + 1
+                used = set()
                 for m in decoded:
                     part["measures"].append(measure_dict(m, len(part["measures"]) + 1))
                     for ev, out in zip(m["events"], part["measures"][-1]["events_by_symbol"], strict=True):
                         for sym_index, note in zip(ev["symbols"], out, strict=True):
+                            used.add(sym_index)
                             r = reads[sym_index]
                             symbols.append(_box(page, st, inverse, left, f, r, note, i, len(part["measures"])))
+                for k, r in enumerate(reads):
+                    if k not in used and r.symbol not in ("+", "tie", "dot"):
+                        symbols.append(_box(page, st, inverse, left, f, r, None, i, first_measure))
         for part in parts:
             for m in part["measures"]:
                 del m["events_by_symbol"]
@@ -86,12 +92,15 @@ def measure_dict(m: dict, number: int) -> dict:
     return out
 
 
-def _box(page: Page, st: StaffBox, inverse: np.ndarray, left: float, f: float, r, ev: dict, part: int,
+def _box(page: Page, st: StaffBox, inverse: np.ndarray, left: float, f: float, r, ev: dict | None, part: int,
          measure: int) -> dict:
     s = st.space
     x = left + (r.x0 + r.x1) / 2 / f
     yc = float(st.center_at(x))
-    if ev["type"] == "note":
+    if ev is None:  # clef, key, time, accidental, barline
+        y, w, h = yc, max(1.2 * s, (r.x1 - r.x0) / f), 4.4 * s
+        label = r.symbol
+    elif ev["type"] == "note":
         pos = int(r.symbol.split(".")[1])
         y, w, h = yc - (pos - 4) * s / 2, 1.6 * s, 1.2 * s
         label = f"{ev['name']} {ev['beats']:g}"

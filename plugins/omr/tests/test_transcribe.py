@@ -1,0 +1,77 @@
+"""The page transcriber end to end on rendered pages: exact pitches and durations, writers, refusals."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from platform_core.errors import InputError
+from platform_core.kinds import ImageFrame
+from platform_core.specs import Context
+from recog_omr.plugin import AbcFile, FileParams, MidiFile, MusicXMLFile, Transcribe, TranscribeParams
+
+ROOT = Path(__file__).resolve().parents[3]
+MELODY = [("G4", 1), ("A4", 1), ("B4", 1), ("C5", 0.5), ("B4", 0.5), ("A4", 0.5), ("G4", 0.5), ("F#4", 1),
+          ("E4", 1), ("rest", 1), ("C#5", 1), ("C#5", 3)]
+
+
+@pytest.fixture(scope="module")
+def transcribe():
+    return Transcribe(TranscribeParams(), Context(input="page.png"))
+
+
+def _notes(score):
+    return [(e["name"], e["duration"]) for p in score.parts for m in p["measures"] for e in m["events"]]
+
+
+def test_melody_is_read_with_exact_pitches_durations_key_and_time(transcribe, melody_page):
+    score = transcribe(ImageFrame(melody_page, "melody.png"))
+    assert _notes(score) == MELODY
+    m1, m3, m4 = (score.parts[0]["measures"][i] for i in (0, 2, 3))
+    assert (m1["clef"], m1["key"], m1["time"]) == ("G2", 1, "3/4")
+    assert m3["events"][-1]["tie"] == "start" and m4["events"][0]["tie"] == "stop"
+    assert m4["events"][0]["dots"] == 1 and m4["events"][0]["midi"] == 73
+    assert all(len(s["box"]) == 4 and s["label"] for s in score.symbols)
+    assert len([s for s in score.symbols if s["symbol"].startswith(("note", "rest"))]) == len(MELODY)
+    assert {"clef.G2", "key.1s", "time.3/4"} <= {s["symbol"] for s in score.symbols}
+
+
+def test_writers_round_trip_the_recognised_melody(transcribe, melody_page, tmp_path):
+    from music21 import converter
+
+    score = transcribe(ImageFrame(melody_page, "melody.png"))
+    ctx = Context(out_dir=tmp_path, stem="melody")
+    for cls in (MusicXMLFile, MidiFile, AbcFile):
+        writer = cls(FileParams(), ctx)
+        writer(score)
+        writer.close()
+    assert sorted(Path(p).name for p in ctx.outputs) == ["melody.abc", "melody.mid", "melody.musicxml"]
+    back = converter.parse(str(tmp_path / "melody.musicxml"))
+    got = [("rest" if n.isRest else n.pitch.nameWithOctave.replace("-", "b"), float(n.quarterLength))
+           for n in back.recurse().notesAndRests]
+    # music21 joins nothing: the tie stays two notes, as written
+    assert got == [(n, float(d)) for n, d in MELODY]
+    assert "K:G" in (tmp_path / "melody.abc").read_text()
+
+
+def test_page_without_music_is_refused(transcribe):
+    blank = np.full((500, 700, 3), 255, np.uint8)
+    with pytest.raises(InputError, match="no music staves"):
+        transcribe(ImageFrame(blank, "blank.png"))
+    noise = np.random.default_rng(0).integers(0, 255, (400, 600, 3), dtype=np.uint8)
+    with pytest.raises(InputError):
+        transcribe(ImageFrame(noise, "noise.png"))
+
+
+def test_sheet_pipeline_runs_on_the_example_page(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "platform_core", "run", str(ROOT / "pipelines/sheet.yaml"),
+                          "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stderr + run.stdout
+    assert "m1" in run.stdout and "beat" in run.stdout
+    for suffix in (".musicxml", ".mid", ".abc", ".overlay.png"):
+        assert (tmp_path / f"bach_bwv437{suffix}").stat().st_size > 100
+    record = json.loads((tmp_path / "results.jsonl").read_text().splitlines()[0])
+    assert record["ok"] and len(record["result"]["parts"]) == 2
