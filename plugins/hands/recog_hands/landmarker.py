@@ -15,14 +15,25 @@ from platform_core.errors import InputError, ModelError
 
 MODES = ("image", "video", "live")
 MODEL_IDS = {"full": "hands.landmarker-full", "lite": "hands.landmarker-lite"}
-_OPEN: weakref.WeakSet[Landmarker] = weakref.WeakSet()
+# MediaPipe closes a task from its __del__, and a close run by the garbage collector can deadlock on MediaPipe's
+# dispatcher thread. So every task stays referenced here until it is closed in ordinary code: by close(), by
+# the next Landmarker created after its owner was dropped unclosed (a run stopped by an error), or at exit.
+_OPEN: set = set()
+_ORPHANS: list = []
+
+
+def _reap() -> None:
+    while _ORPHANS:
+        task = _ORPHANS.pop()
+        if task in _OPEN:
+            _OPEN.discard(task)
+            task.close()
 
 
 @atexit.register
 def _close_all() -> None:
-    """Close landmarkers left open (a run stopped by an error) while MediaPipe's threads still run."""
-    for lm in list(_OPEN):
-        lm.close()
+    _ORPHANS.extend(_OPEN)
+    _reap()
 
 
 @dataclass
@@ -78,11 +89,14 @@ class Landmarker:
             min_hand_presence_confidence=min_presence_confidence,
             min_tracking_confidence=min_tracking_confidence,
             result_callback=self._on_result if mode == "live" else None)
+        _reap()
         try:
             self._task = vision.HandLandmarker.create_from_options(options)
         except Exception as e:  # MediaPipe raises plain runtime errors for bad model files
             raise ModelError(f"hands: MediaPipe cannot load {task}: {e}") from e
-        _OPEN.add(self)
+        _OPEN.add(self._task)
+        self._finalizer = weakref.finalize(self, _ORPHANS.append, self._task)
+        self._finalizer.atexit = False
 
     def _image(self, bgr: np.ndarray, name: str):
         rgb = cv2.cvtColor(check_image(bgr, name), cv2.COLOR_BGR2RGB)
@@ -136,6 +150,7 @@ class Landmarker:
         return out
 
     def close(self) -> None:
-        if self in _OPEN:
-            _OPEN.discard(self)
+        self._finalizer.detach()
+        if self._task in _OPEN:
+            _OPEN.discard(self._task)
             self._task.close()
