@@ -120,7 +120,9 @@ class HandLandmarks:
                 f_px, f_world = self._filters.setdefault(tid, self._new_filters())
                 landmarks = f_px(landmarks, t).astype(np.float32)
                 world = f_world(world, t).astype(np.float32)
-            hands.append(Hand(track_id=tid, handedness=track.handedness, score=d.score, landmarks=landmarks,
+            # the handedness classifier is binary: its score for the track's side when the frame said the other
+            score = d.score if d.handedness == track.handedness else 1.0 - d.score
+            hands.append(Hand(track_id=tid, handedness=track.handedness, score=score, landmarks=landmarks,
                               world_landmarks=world))
             self._track_frames[tid] = self._track_frames.get(tid, 0) + 1
             self._track_hands[tid] = track.handedness

@@ -65,3 +65,16 @@ def test_photo_gives_one_record_with_both_hands(tmp_path):
     assert len(rec["result"]["hands"]) == 2 and rec["result"]["width"] == 720
     lines = (tmp_path / "hands.landmarks.jsonl").read_text().splitlines()
     assert len(lines) == 1 and len(json.loads(lines[0])["hands"]) == 2
+
+
+def test_live_replay_drops_frames_rather_than_falling_behind(tmp_path):
+    pipe = tmp_path / "replay.yaml"
+    shipped = (ROOT / "pipelines/hands-replay.yaml").read_text()
+    pipe.write_text(shipped.replace("media: video", "media: video, speed: 2"))
+    run = recog("run", pipe, "--out", tmp_path, "--stats")
+    assert run.returncode == 0, run.stderr
+    lines = [json.loads(s) for s in (tmp_path / "asl_hand.landmarks.jsonl").read_text().splitlines()]
+    frames = [x["frame"] for x in lines]
+    assert 1 <= len(frames) <= 102 and frames == sorted(set(frames))  # in order, none twice, some may be dropped
+    assert all(h["track_id"] == 1 and h["handedness"] == "Right" for x in lines for h in x["hands"])
+    assert "hands.landmarks" in run.stdout + run.stderr  # the stage metrics table
