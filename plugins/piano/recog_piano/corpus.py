@@ -48,6 +48,17 @@ def training_paths(limit: int, seed: int = 0) -> list[str]:
     return sorted(pick[:limit])
 
 
+def validation_paths(count: int = 6, train_limit: int = 420, seed: int = 0) -> list[str]:
+    """Pieces for tuning the decoder: neither trained on (with the default training limit) nor held out."""
+    from music21 import corpus
+
+    used = set(training_paths(train_limit, seed)) | set(HELD_OUT)
+    rest = sorted(_rel(p) for p in corpus.getPaths() if _rel(p).split("/")[0] in TRAIN_FOLDERS
+                  and _rel(p) not in used and not _rel(p).endswith(".krn"))
+    rng = np.random.default_rng(seed + 1)
+    return sorted(rng.choice(rest, size=min(count, len(rest)), replace=False).tolist())
+
+
 def piece_notes(rel_path: str, max_seconds: float | None = None) -> list[NoteEvent]:
     """The notes of a corpus piece in seconds at its own tempo (via music21's MIDI export)."""
     import pretty_midi

@@ -1,4 +1,4 @@
-"""Training data: generated performances and corpus pieces rendered with FluidR3, stored as log-mel shards."""
+"""Training data: generated performances and corpus pieces rendered with FluidR3, as spectrogram shards."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 
 from platform_core.kinds import NoteEvent
 from recog_piano import corpus, performances
-from recog_piano.features import logmel
+from recog_piano.features import logspec
 from recog_piano.synth import render
 
 
@@ -26,8 +26,8 @@ def _note_array(notes: list[NoteEvent]) -> np.ndarray:
     return np.array([[n.pitch, n.onset, n.offset, n.velocity] for n in notes], np.float32).reshape(-1, 4)
 
 
-def build(out: Path, generated: int, pieces: int, seed: int = 0, excerpt: float = 45.0) -> None:
-    """Write ``out/shard-*.npz`` (mel float16 + notes) for ``generated`` takes and ``pieces`` corpus pieces."""
+def build(out: Path, generated: int, pieces: int, seed: int = 0, excerpt: float = 45.0, prefix: str = "shard") -> None:
+    """Write ``out/<prefix>-*.npz`` (spectrogram float16, notes) for ``generated`` takes and ``pieces`` pieces."""
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     jobs = [("gen", i) for i in range(generated)] + [("corpus", p) for p in corpus.training_paths(pieces, seed)]
@@ -35,7 +35,7 @@ def build(out: Path, generated: int, pieces: int, seed: int = 0, excerpt: float 
     t0 = time.time()
     for k, j in enumerate(order):
         kind, what = jobs[j]
-        dest = out / f"shard-{k:05d}.npz"
+        dest = out / f"{prefix}-{k:05d}.npz"
         if dest.exists():
             continue
         try:
@@ -52,20 +52,41 @@ def build(out: Path, generated: int, pieces: int, seed: int = 0, excerpt: float 
         except Exception as e:  # a corpus file music21 cannot convert: skip it, say so
             print(f"skip {what}: {type(e).__name__}: {e}", file=sys.stderr)
             continue
-        np.savez(dest, mel=logmel(audio).astype(np.float16), notes=_note_array(notes), source=str(what))
+        np.savez(dest, spec=logspec(audio).astype(np.float16), notes=_note_array(notes), source=str(what))
         if k % 20 == 0:
             print(f"{k}/{len(jobs)} {time.time() - t0:.0f}s", flush=True)
-    (out / "done.json").write_text(json.dumps({"generated": generated, "pieces": pieces, "seed": seed}))
+    (out / f"{prefix}.done.json").write_text(json.dumps({"generated": generated, "pieces": pieces, "seed": seed}))
+
+
+def rerender(src: Path, out: Path, part: int, parts: int, seed: int = 0) -> None:
+    """Render the notes of existing shards again (new random settings) with today's features."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = sorted(src.glob("shard-*.npz"))[part::parts]
+    rng = np.random.default_rng(seed + part)
+    for i, f in enumerate(files):
+        dest = out / f.name
+        if dest.exists():
+            continue
+        with np.load(f) as d:
+            arr, source = d["notes"], str(d["source"])
+        notes = [NoteEvent(int(p), float(a), float(b), int(v)) for p, a, b, v in arr]
+        np.savez(dest, spec=logspec(_render_item(notes, rng)).astype(np.float16), notes=arr, source=source)
+        if i % 20 == 0:
+            print(f"{i}/{len(files)}", flush=True)
 
 
 def load(root: Path) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Every shard as (mel float16 (T, 229), notes (n, 4): pitch, onset, offset, velocity)."""
+    """Every shard as (spectrogram float16 (T, N_BINS), notes (n, 4): pitch, onset, offset, velocity)."""
     items = []
     for f in sorted(root.glob("shard-*.npz")):
         with np.load(f) as d:
-            items.append((d["mel"], d["notes"]))
+            items.append((d["spec"], d["notes"]))
     return items
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else 0)
+    a = sys.argv[1:]
+    if a[0] == "rerender":
+        rerender(Path(a[1]), Path(a[2]), int(a[3]), int(a[4]))
+        sys.exit(0)
+    build(Path(a[0]), int(a[1]), int(a[2]), int(a[3]) if len(a) > 3 else 0, prefix=a[4] if len(a) > 4 else "shard")

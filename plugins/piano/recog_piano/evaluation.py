@@ -13,7 +13,8 @@ import numpy as np
 from platform_core.kinds import NoteEvent
 from recog_piano import basic_pitch_backend, corpus, transcriber
 from recog_piano.audio import resample
-from recog_piano.features import SAMPLE_RATE
+from recog_piano.decode import NoteDecoder, Thresholds
+from recog_piano.features import FLOOR, N_BINS, SAMPLE_RATE, logspec
 from recog_piano.synth import render
 
 RENDER_RATE = 44100  # the held-out audio is rendered at 44.1 kHz, so both systems resample as with real files
@@ -23,10 +24,15 @@ CACHE = Path(os.environ.get("RECOG_PIANO_CACHE", Path.home() / ".cache" / "recog
 
 def heldout_set(font: str = "timgm6mb", excerpt: float = EXCERPT) -> list[tuple[str, np.ndarray, list[NoteEvent]]]:
     """(name, audio at RENDER_RATE, reference notes) for every HELD_OUT piece, rendered once and cached."""
+    return rendered_set(corpus.HELD_OUT, font, "heldout", excerpt)
+
+
+def rendered_set(paths, font: str, tag: str, excerpt: float = EXCERPT) -> list[tuple[str, np.ndarray, list]]:
+    """Corpus pieces performed (fixed seeds, score tempo), rendered with ``font`` at RENDER_RATE and cached."""
     out = []
-    folder = CACHE / f"heldout-{font}-{int(excerpt)}"
+    folder = CACHE / f"{tag}-{font}-{int(excerpt)}"
     folder.mkdir(parents=True, exist_ok=True)
-    for i, rel in enumerate(corpus.HELD_OUT):
+    for i, rel in enumerate(paths):
         f = folder / (rel.replace("/", "__") + ".npz")
         if f.exists():
             with np.load(f) as d:
@@ -76,6 +82,33 @@ def scores(ref: list[NoteEvent], est: list[NoteEvent]) -> dict[str, float]:
 
 def ours(audio: np.ndarray, rate: int, model: str = transcriber.MODEL_ID) -> list[NoteEvent]:
     return transcriber.transcribe(resample(audio, rate, SAMPLE_RATE), model)
+
+
+def tune(model: str, onsets=(0.3, 0.4, 0.5, 0.6, 0.7), frames=(0.3, 0.4, 0.5, 0.6), log=print) -> Thresholds:
+    """Decoder thresholds with the best mean onset F1 (then frame F1) on the validation pieces (FluidR3)."""
+    data = [(resample(a, RENDER_RATE, SAMPLE_RATE), ref)
+            for _, a, ref in rendered_set(corpus.validation_paths(), "fluidr3", "validation")]
+    sess = transcriber.session(model)
+    meta = sess.get_modelmeta().custom_metadata_map
+    left, right = int(meta["left"]), int(meta["right"])
+    outs = []
+    for audio, _ in data:
+        spec = np.concatenate([np.full((left, N_BINS), FLOOR, np.float32), logspec(audio),
+                               np.full((right, N_BINS), FLOOR, np.float32)])
+        outs.append([o[0] for o in sess.run(None, {"spec": spec[None]})])
+    best = None
+    for on in onsets:
+        for fr in frames:
+            per = []
+            for (_, ref), heads in zip(data, outs, strict=True):
+                d = NoteDecoder(Thresholds(on, fr))
+                _, ended = d.push(*heads)
+                per.append(scores(ref, ended + d.finish()[1]))
+            key = (np.mean([p["onset_f1"] for p in per]), np.mean([p["frame_f1"] for p in per]))
+            log(f"  onset {on:.2f} frame {fr:.2f}: onset F1 {key[0]:.3f} frame F1 {key[1]:.3f}")
+            if best is None or key > best[0]:
+                best = (key, Thresholds(on, fr))
+    return best[1]
 
 
 def basic_pitch(audio: np.ndarray, rate: int) -> list[NoteEvent]:

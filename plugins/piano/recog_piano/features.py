@@ -1,4 +1,6 @@
-"""The model's input: log-mel frames of 16 kHz audio (2048-sample window, 32 ms hop), offline or streamed."""
+"""The model's input: log-frequency spectrogram frames of 16 kHz audio (2048-sample window, 32 ms hop, two
+bins per semitone from A-1 to 8 kHz, aligned so that every piano key has a bin a quarter tone below and above
+its pitch), offline or streamed."""
 
 from __future__ import annotations
 
@@ -9,17 +11,30 @@ import numpy as np
 SAMPLE_RATE = 16000
 N_FFT = 2048
 HOP = 512
-N_MELS = 229
-FMIN, FMAX = 30.0, 8000.0
+BINS_PER_SEMITONE = 2
+LOWEST_BIN = -24  # bins below A0 (27.5 Hz): the octave under the piano, for subharmonics
+FMAX = 8000.0
+N_BINS = int(np.floor(BINS_PER_SEMITONE * 12 * np.log2(FMAX / 27.5))) - LOWEST_BIN
 FPS = SAMPLE_RATE / HOP  # 31.25 frames per second
-FLOOR = np.log(1e-5)  # log-mel of digital silence
+FLOOR = np.log(1e-5)  # the value of digital silence
+
+
+def bin_frequencies() -> np.ndarray:
+    """Centre frequency of each bin: bin 2k - LOWEST_BIN and the next lie a quarter tone around key k."""
+    return 27.5 * 2 ** ((np.arange(N_BINS) + LOWEST_BIN - 0.5) / (12 * BINS_PER_SEMITONE))
 
 
 @lru_cache(maxsize=1)
-def _mel_basis() -> np.ndarray:
-    import librosa
-
-    return librosa.filters.mel(sr=SAMPLE_RATE, n_fft=N_FFT, n_mels=N_MELS, fmin=FMIN, fmax=FMAX).astype(np.float32)
+def _basis() -> np.ndarray:
+    """(N_BINS, N_FFT/2 + 1) triangular weights from STFT bins to log-frequency bins, each row summing to 1."""
+    fft_f = np.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT
+    out = np.zeros((N_BINS, len(fft_f)), np.float32)
+    step = 2 ** (1 / (12 * BINS_PER_SEMITONE)) - 1
+    for i, f in enumerate(bin_frequencies()):
+        width = max(f * step, SAMPLE_RATE / N_FFT)
+        w = np.maximum(0.0, 1 - np.abs(fft_f - f) / width)
+        out[i] = w / w.sum()
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -28,25 +43,24 @@ def _window() -> np.ndarray:
 
 
 def _frames(padded: np.ndarray, count: int) -> np.ndarray:
-    """Log-mel of ``count`` windows starting every HOP samples in ``padded``."""
+    """Log-frequency magnitudes of ``count`` windows starting every HOP samples in ``padded``."""
     if count <= 0:
-        return np.zeros((0, N_MELS), np.float32)
+        return np.zeros((0, N_BINS), np.float32)
     idx = np.arange(N_FFT)[None, :] + HOP * np.arange(count)[:, None]
     spec = np.abs(np.fft.rfft(padded[idx] * _window(), axis=1)).astype(np.float32)
-    mel = spec @ _mel_basis().T
-    return np.log(np.maximum(mel, 1e-5)).astype(np.float32)
+    return np.log(np.maximum(spec @ _basis().T, 1e-5)).astype(np.float32)
 
 
-def logmel(audio: np.ndarray) -> np.ndarray:
-    """(frames, 229) log-mel of mono 16 kHz audio; frame i is centred at i * HOP samples."""
+def logspec(audio: np.ndarray) -> np.ndarray:
+    """(frames, N_BINS) log-frequency magnitudes of mono 16 kHz audio; frame i is centred at i * HOP samples."""
     audio = np.asarray(audio, np.float32)
     count = len(audio) // HOP + 1
     padded = np.pad(audio, (N_FFT // 2, N_FFT // 2 + HOP))
     return _frames(padded, count)
 
 
-class StreamingLogMel:
-    """Log-mel frames from audio arriving in chunks; yields exactly the frames :func:`logmel` gives offline.
+class StreamingLogSpec:
+    """Frames from audio arriving in chunks; yields exactly the frames :func:`logspec` gives offline.
 
     A frame centred at sample c needs audio up to c + N_FFT/2, so frames lag the input by 64 ms.
     """
@@ -62,7 +76,7 @@ class StreamingLogMel:
         return self._drain()
 
     def finish(self) -> np.ndarray:
-        """Pad the end as :func:`logmel` does and return the remaining frames."""
+        """Pad the end as :func:`logspec` does and return the remaining frames."""
         total = self._start + len(self._buf)  # samples received
         count = total // HOP + 1 - self.frames_out
         self._buf = np.concatenate([self._buf, np.zeros(N_FFT // 2 + HOP, np.float32)])

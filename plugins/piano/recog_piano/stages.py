@@ -32,8 +32,10 @@ class PianoNotes(NoteEvents):
 
 class TranscribeParams(Params):
     model: str = Field(MODEL_ID, description="model card id or a path to an ONNX file with the same inputs")
-    onset_threshold: float = Field(0.5, gt=0, lt=1, description="onset probability that starts a note")
-    frame_threshold: float = Field(0.5, gt=0, lt=1, description="frame probability that keeps a note sounding")
+    onset_threshold: float | None = Field(None, gt=0, lt=1, description="onset probability that starts a note "
+                                                                        "(None: the value tuned for the model)")
+    frame_threshold: float | None = Field(None, gt=0, lt=1, description="frame probability that keeps a note "
+                                                                        "sounding (None: the tuned value)")
 
 
 class _Resampled:
@@ -90,7 +92,9 @@ class Transcriber:
 
     def __init__(self, params: TranscribeParams, context: Context):
         self.input = context.input or "audio"
-        self.stream = Stream(params.model, Thresholds(params.onset_threshold, params.frame_threshold))
+        self.stream = Stream(params.model)
+        th = self.stream.decoder.th
+        self.stream.decoder.th = Thresholds(params.onset_threshold or th.onset, params.frame_threshold or th.frame)
         self.audio = _Resampled(SAMPLE_RATE, self.input)
         self.notes: list[NoteEvent] = []
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from recog_piano.dataset import build, load
-from recog_piano.features import FLOOR, FPS, N_MELS
+from recog_piano.features import FLOOR, FPS, N_BINS
 
 SEGMENT = 160  # frames per training example (5.1 s)
 
@@ -35,30 +35,30 @@ class Sampler:
     """Random segments of the shards (with the network's left and right context), plus pure-noise examples."""
 
     def __init__(self, items, rng: np.random.Generator, noise_share: float = 0.06):
-        self.items = [(mel, frame_labels(notes, len(mel))) for mel, notes in items if len(mel) > SEGMENT]
+        self.items = [(spec, frame_labels(notes, len(spec))) for spec, notes in items if len(spec) > SEGMENT]
         self.rng, self.noise_share = rng, noise_share
 
     def batch(self, size: int):
         from recog_piano.network import LEFT, RIGHT
 
         n = SEGMENT
-        x = np.full((size, n + LEFT + RIGHT, N_MELS), FLOOR, np.float32)
+        x = np.full((size, n + LEFT + RIGHT, N_BINS), FLOOR, np.float32)
         y = np.zeros((size, n, 4, 88), np.float32)
         noise = np.zeros(size, bool)
         for i in range(size):
             if self.rng.random() < self.noise_share:
                 noise[i] = True
                 continue
-            mel, lab = self.items[self.rng.integers(len(self.items))]
-            s = int(self.rng.integers(0, len(mel) - n))
-            lo, hi = max(0, s - LEFT), min(len(mel), s + n + RIGHT)
-            x[i, lo - (s - LEFT):hi - (s - LEFT)] = mel[lo:hi]
+            spec, lab = self.items[self.rng.integers(len(self.items))]
+            s = int(self.rng.integers(0, len(spec) - n))
+            lo, hi = max(0, s - LEFT), min(len(spec), s + n + RIGHT)
+            x[i, lo - (s - LEFT):hi - (s - LEFT)] = spec[lo:hi]
             y[i] = lab[s:s + n]
         return x, y, noise
 
 
 def augment(x, noise_only, rng: np.random.Generator):
-    """Gain, EQ, room smear and additive noise on log-mel batches (the linear magnitudes are what mixes)."""
+    """Gain, EQ, room smear and additive noise on log-magnitude batches (the linear magnitudes are what mixes)."""
     import torch
 
     b, t, f = x.shape
@@ -110,29 +110,37 @@ def export(net, path: Path) -> None:
     from recog_piano.network import LEFT, RIGHT, Exported
 
     model = Exported(net).eval()
-    mel = torch.zeros(1, 64 + LEFT + RIGHT, N_MELS)
-    torch.onnx.export(model, (mel,), str(path), input_names=["mel"],
+    spec = torch.zeros(1, 64 + LEFT + RIGHT, N_BINS)
+    torch.onnx.export(model, (spec,), str(path), input_names=["spec"],
                       output_names=["onset", "offset", "frame", "velocity"],
-                      dynamic_axes={"mel": {1: "frames"}, "onset": {1: "t"}, "offset": {1: "t"},
+                      dynamic_axes={"spec": {1: "frames"}, "onset": {1: "t"}, "offset": {1: "t"},
                                     "frame": {1: "t"}, "velocity": {1: "t"}},
                       opset_version=17, dynamo=False)
+    stamp(path, left=LEFT, right=RIGHT, sample_rate=16000, hop=512, n_bins=N_BINS)
+
+
+def stamp(path: Path, **meta) -> None:
+    """Set metadata entries of an ONNX file (context sizes, tuned decoder thresholds)."""
     import onnx
 
     m = onnx.load(str(path))
-    for key, value in (("left", LEFT), ("right", RIGHT), ("sample_rate", 16000), ("hop", 512), ("n_mels", N_MELS)):
+    kept = [p for p in m.metadata_props if p.key not in meta]
+    del m.metadata_props[:]
+    m.metadata_props.extend(kept)
+    for key, value in meta.items():
         m.metadata_props.add(key=key, value=str(value))
     onnx.save(m, str(path))
 
 
-def train(data: Path, out: Path, minutes: float, batch: int = 8, lr: float = 2e-3, seed: int = 0,
-          resume: Path | None = None) -> Path:
+def train(data: Path, out: Path, minutes: float, batch: int = 8, lr: float = 3e-3, seed: int = 0,
+          resume: Path | None = None, threads: int = 1) -> Path:
     """Train for ``minutes`` of wall clock, re-reading shards as the builder adds them; returns the ONNX path."""
     import torch
 
     from recog_piano.network import PianoNet
 
     torch.manual_seed(seed)
-    torch.set_num_threads(2)
+    torch.set_num_threads(threads)
     rng = np.random.default_rng(seed)
     net = PianoNet()
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
@@ -187,10 +195,15 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--minutes", type=float, default=55.0, help="wall-clock training budget")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--resume", type=Path, default=None)
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is the most efficient on a busy CPU)")
     ap.add_argument("--skip-build", action="store_true", help="train on the shards already there")
     a = ap.parse_args(argv)
-    if not a.skip_build and not (a.data / "done.json").exists():
+    if not a.skip_build and not (a.data / "shard.done.json").exists():
         build(a.data, a.generated, a.pieces)
-    path = train(a.data, a.out, a.minutes, batch=a.batch, resume=a.resume)
-    print(f"wrote {path}")
+    path = train(a.data, a.out, a.minutes, batch=a.batch, resume=a.resume, threads=a.threads)
+    from recog_piano.evaluation import tune
+
+    th = tune(str(path))
+    stamp(path, onset_threshold=th.onset, frame_threshold=th.frame)
+    print(f"wrote {path} (decoder thresholds: onset {th.onset}, frame {th.frame})")
     return 0
