@@ -67,8 +67,13 @@ def plan(p: Pipeline, input_spec: str | None) -> list[str | None]:
     return expand(str(input_spec), exts)
 
 
-@lru_cache(maxsize=8)
 def _pipeline(file: str, overrides_json: str) -> Pipeline:
+    """The parsed pipeline, cached per process until the file changes."""
+    return _parsed(file, os.stat(file).st_mtime_ns, overrides_json)
+
+
+@lru_cache(maxsize=8)
+def _parsed(file: str, mtime_ns: int, overrides_json: str) -> Pipeline:
     return pipeline_mod.load(file, plugins.registry(), json.loads(overrides_json))
 
 

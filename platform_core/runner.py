@@ -318,7 +318,8 @@ class Run:
             emit(p.t, p.data)
 
     def _close_outputs(self, swallow: bool = False) -> None:
-        for st in self.outputs:
+        """Close renderers (files complete) and then stages that hold resources; after a failure, quietly."""
+        for st in [*self.outputs, *self.stages.values()]:
             close = getattr(st.obj, "close", None)
             if close is None:
                 continue

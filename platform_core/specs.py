@@ -54,6 +54,7 @@ class ComponentSpec:
       :class:`Packets` (only if the object sets ``emits_packets = True``);
       optional ``flush()`` returning what is left at the end,
       optional ``result()`` returning the JSON answer for the run's record;
+      optional ``close()`` releasing resources, called after every run, failed or not;
       set ``wants_packets = True`` on the object to receive packets, not data;
     - renderers: a callable like a stage, with optional ``close()``.
     """
