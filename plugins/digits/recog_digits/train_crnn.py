@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=3500)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--real-fraction", type=float, default=0.5, help="share of ORAND strings in each batch")
+    ap.add_argument("--max-lr", type=float, default=2e-3)
+    ap.add_argument("--init", type=Path, help="start from the weights of this checkpoint (fine-tuning)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=MODEL_DIR / "digits_crnn.onnx")
@@ -71,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     watch = real[:: len(real) // 100][:100]  # training strings, unaugmented: progress only
     watch_strips, watch_texts = [to_strip(g) for g, _ in watch], [t for _, t in watch]
     net = CRNN()
-    opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=2e-3, total_steps=a.steps, pct_start=0.1)
+    if a.init:
+        net.load_state_dict(torch.load(a.init, weights_only=False)["net"])
+    opt = torch.optim.AdamW(net.parameters(), lr=a.max_lr / 2, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.max_lr, total_steps=a.steps, pct_start=0.1)
     start = 0
     if a.checkpoint.is_file():
         ck = torch.load(a.checkpoint, weights_only=False)
