@@ -66,11 +66,14 @@ def main() -> int:
     else:
         print("LilyPond is not installed: no engraved-elsewhere row", file=sys.stderr)
     print(f"held-out Bach chorales: {len(staves)} staves (first staff of each piece, up to 12 measures)\n")
-    print(f"{'set':66s} {'symbol err':>10s} {'note acc':>9s} {'s/page':>7s} {'pages':>6s}")
+    print(f"{'set':66s} {'symbol err':>10s} {'note acc':>9s} {'s/page':>7s} {'cpu s':>6s} {'pages':>6s}")
     for name, t in rows:
         r = t.row()
         ser = f"{100 * r['ser']:.2f} %" if r["symbols"] else "-"
-        print(f"{name:66s} {ser:>10s} {100 * r['note_acc']:8.2f}% {r['sec_per_page']:7.2f} {r['pages']:6d}")
+        print(f"{name:66s} {ser:>10s} {100 * r['note_acc']:8.2f}% {r['sec_per_page']:7.2f} "
+              f"{r['cpu_sec_per_page']:6.2f} {r['pages']:6d}")
+    print("\ns/page: wall clock per page (staff detection, recognition, decoding) on this 2-core machine, shared "
+          "with other jobs while measured; cpu s: this process's CPU seconds per page")
     print("\nanchors (published, not re-measured):")
     for name, fig, _ in ANCHORS:
         print(f"  {name:55s} {fig}")

@@ -48,13 +48,15 @@ class Tally:
     symbols: int = 0
     events_right: int = 0
     events: int = 0
-    seconds: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # wall clock per page
+    cpu_seconds: list[float] = field(default_factory=list)  # this process's CPU time per page
     pages: int = 0
     failed_pages: int = 0
 
     def row(self) -> dict:
         return {"ser": self.symbol_errors / max(1, self.symbols), "note_acc": self.events_right / max(1, self.events),
                 "sec_per_page": float(np.mean(self.seconds)) if self.seconds else float("nan"),
+                "cpu_sec_per_page": float(np.mean(self.cpu_seconds)) if self.cpu_seconds else float("nan"),
                 "pages": self.pages, "failed_pages": self.failed_pages, "symbols": self.symbols,
                 "events": self.events}
 
@@ -109,7 +111,7 @@ def evaluate_staves(staves: list[Staff], model: str, degraded: bool, seed: int =
             img = degrade(img, rng)
         true = truth_events(st)
         tally.pages += 1
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             score = transcriber(img)
             pred = score_events(score.parts[0])
@@ -117,6 +119,7 @@ def evaluate_staves(staves: list[Staff], model: str, degraded: bool, seed: int =
             pred = []
             tally.failed_pages += 1
         tally.seconds.append(time.perf_counter() - t0)
+        tally.cpu_seconds.append(time.process_time() - c0)
         tally.events_right += aligned_matches(pred, true)
         tally.events += len(true)
     return tally

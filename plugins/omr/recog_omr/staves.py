@@ -163,7 +163,12 @@ def _tracks(mask: np.ndarray, space: float) -> list[list[tuple[float, float, flo
     edges = np.linspace(0, w, n + 1).astype(int)
     tracks: list[list[tuple[float, float, float]]] = []
     for a, b in zip(edges, edges[1:], strict=False):
+        counts = mask[:, a:b].sum(axis=1)
         for lines in _group(_line_rows(mask[:, a:b], min_len=0.35 * (b - a)), space):
+            on = min(counts[int(round(y))] for y in lines)
+            gaps = max(counts[int(round((y0 + y1) / 2))] for y0, y1 in zip(lines, lines[1:], strict=False))
+            if gaps > 0.5 * on:  # solid or noisy bands, not five thin lines
+                continue
             c, sp = float(np.mean(lines)), (lines[4] - lines[0]) / 4
             x = (a + b) / 2
             near = [t for t in tracks if abs(t[-1][1] - c) < 1.5 * sp and t[-1][0] < x]

@@ -107,6 +107,7 @@ def main(args: list[str]) -> int:
                    help="folder of shards (make them with: python -m recog_omr.shards DIR FIRST_SEED N_PAGES)")
     p.add_argument("--pages", type=int, default=0, help="engrave this many pages into --data first")
     p.add_argument("--minutes", type=float, default=30.0)
+    p.add_argument("--lr", type=float, default=2e-3, help="AdamW learning rate (lower it to fine-tune a checkpoint)")
     p.add_argument("--out", type=Path, default=PACKAGE_MODEL)
     p.add_argument("--checkpoint", type=Path, default=Path("../omr_data/crnn.pt"))
     a = p.parse_args(args)
@@ -114,5 +115,5 @@ def main(args: list[str]) -> int:
         from recog_omr.shards import write_shards
 
         write_shards(a.data, 0, a.pages)
-    train(a.data, a.out, a.minutes, a.checkpoint)
+    train(a.data, a.out, a.minutes, a.checkpoint, lr=a.lr)
     return 0

@@ -27,15 +27,21 @@ def _notes(score):
     return [(e["name"], e["duration"]) for p in score.parts for m in p["measures"] for e in m["events"]]
 
 
-def test_melody_is_read_with_exact_pitches_durations_key_and_time(transcribe, melody_page):
+def test_melody_is_read_with_exact_pitches_durations_clef_key_time_and_tie(transcribe, melody_page):
     score = transcribe(ImageFrame(melody_page, "melody.png"))
     assert _notes(score) == MELODY
-    m1, m3, m4 = (score.parts[0]["measures"][i] for i in (0, 2, 3))
-    assert (m1["clef"], m1["key"], m1["time"]) == ("G2", 1, "3/4")
-    assert m3["events"][-1]["tie"] == "start" and m4["events"][0]["tie"] == "stop"
-    assert m4["events"][0]["dots"] == 1 and m4["events"][0]["midi"] == 73
+    measures = score.parts[0]["measures"]
+    assert [len(m["events"]) for m in measures] == [3, 5, 3, 1]
+    assert (measures[0]["clef"], measures[0]["key"], measures[0]["time"]) == ("G2", 1, "3/4")
+    assert measures[2]["events"][-1]["tie"] == "start" and measures[3]["events"][0]["tie"] == "stop"
+    assert measures[3]["events"][0]["dots"] == 1 and measures[3]["events"][0]["midi"] == 73
+    assert measures[3]["barline"] == "end"
     assert all(len(s["box"]) == 4 and s["label"] for s in score.symbols)
-    assert len([s for s in score.symbols if s["symbol"].startswith(("note", "rest"))]) == len(MELODY)
+    notes = [s for s in score.symbols if s["symbol"].startswith(("note", "rest"))]
+    assert [s["label"] for s in notes][:3] == ["G4 1", "A4 1", "B4 1"]
+    # boxes follow the music left to right and sit on the staff
+    xs = [s["box"][0] for s in notes]
+    assert xs == sorted(xs) and all(20 < s["box"][1] < melody_page.shape[0] for s in notes)
     assert {"clef.G2", "key.1s", "time.3/4"} <= {s["symbol"] for s in score.symbols}
 
 
