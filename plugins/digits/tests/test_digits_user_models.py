@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 import torch
+from digits_testdata import image
 
-from conftest import image
 from platform_core import models
 from platform_core.errors import ModelError
 from recog_digits import segment

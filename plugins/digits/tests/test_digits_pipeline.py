@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES
+from digits_testdata import FIXTURES
+
 from platform_core import models
 from recog_digits import plugin
 

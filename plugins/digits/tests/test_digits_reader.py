@@ -4,8 +4,8 @@ import warnings
 
 import numpy as np
 import pytest
+from digits_testdata import EXPECTED, image
 
-from conftest import image
 from platform_core import Context, ImageFrame
 from recog_digits.reader import DigitReader, NoDigitsWarning, ReadParams
 
@@ -33,18 +33,18 @@ def overlap(a, b) -> float:
 
 
 @pytest.mark.parametrize("name", SINGLES)
-def test_single_digits_both_models(name, expected, crnn, cnn):
+def test_single_digits_both_models(name, crnn, cnn):
     for reader in (crnn, cnn):
         got = reader(ImageFrame(image(name), source=name))
-        assert got.text == expected[name]["text"], (reader.params.model, got)
+        assert got.text == EXPECTED[name]["text"], (reader.params.model, got)
         assert len(got.digits) == 1 and 0.5 < got.digits[0].confidence <= 1
 
 
 @pytest.mark.parametrize("name", STRINGS)
-def test_strings_exact_with_boxes(name, expected, crnn):
+def test_strings_exact_with_boxes(name, crnn):
     img = image(name)
     got = crnn(ImageFrame(img, source=name))
-    want = expected[name]
+    want = EXPECTED[name]
     assert got.text == want["text"]
     assert [d.label for d in got.digits] == list(want["text"])
     assert 0 < got.confidence <= min(d.confidence for d in got.digits) + 1e-9
@@ -57,10 +57,10 @@ def test_strings_exact_with_boxes(name, expected, crnn):
 
 
 @pytest.mark.parametrize("name", ["photo.jpg", "light_on_dark.png"])
-def test_separated_strings_by_segmentation(name, expected, cnn):
+def test_separated_strings_by_segmentation(name, cnn):
     got = cnn(image(name))
-    assert got.text == expected[name]["text"]
-    for d, truth in zip(got.digits, expected[name]["boxes"], strict=True):
+    assert got.text == EXPECTED[name]["text"]
+    for d, truth in zip(got.digits, EXPECTED[name]["boxes"], strict=True):
         assert overlap(d.box, truth) > 0.7, (d, truth)
 
 
@@ -71,18 +71,18 @@ def test_light_on_dark_is_the_inverse_of_dark_on_light(crnn):
     assert [d.box for d in a.digits] == [d.box for d in b.digits]
 
 
-def test_forced_wrong_polarity_reads_differently(expected):
+def test_forced_wrong_polarity_reads_differently():
     reader = DigitReader(ReadParams(polarity="dark", min_confidence=0.0))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NoDigitsWarning)
         got = reader(image("light_on_dark.png"))
-    assert got.text != expected["light_on_dark.png"]["text"]
+    assert got.text != EXPECTED["light_on_dark.png"]["text"]
 
 
-def test_upscaled_image_reads_the_same_with_scaled_boxes(expected, crnn):
+def test_upscaled_image_reads_the_same_with_scaled_boxes(crnn):
     img = image("photo.jpg")
     big = np.repeat(np.repeat(img, 3, axis=0), 3, axis=1)
     a, b = crnn(img), crnn(big)
-    assert b.text == a.text == expected["photo.jpg"]["text"]
+    assert b.text == a.text == EXPECTED["photo.jpg"]["text"]
     for da, db in zip(a.digits, b.digits, strict=True):
         assert abs(db.box[0] - 3 * da.box[0]) <= 9
