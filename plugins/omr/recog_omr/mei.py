@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from recog_omr.music import MEI_DUR, AccidentalState, Event, Measure, Staff, position, time_beats
+from recog_omr.music import MEI_DUR, AccidentalState, Event, Measure, Staff, position
 
 _ACC = {-2: "ff", -1: "f", 0: "n", 1: "s", 2: "ss"}
 _CLEF = {"G2": ("G", 2), "F4": ("F", 4), "C3": ("C", 3), "C4": ("C", 4), "C1": ("C", 1)}
@@ -139,8 +139,3 @@ def staves_to_mei(staves: list[Staff], brace: bool = True) -> str:
     out.append("</section></score></mdiv></body></music></mei>")
     return "".join(out)
 
-
-def check_measure_lengths(staff: Staff) -> bool:
-    """Whether every measure fills its time signature exactly."""
-    full = time_beats(staff.time)
-    return all(abs(sum(e.quarters for e in m.events) - full) < 1e-6 for m in staff.measures)

@@ -8,8 +8,6 @@ from torch import nn
 from recog_omr.staves import CROP_HEIGHT
 from recog_omr.tokens import VOCAB
 
-STRIDE = 4  # input columns per output frame
-
 
 def _block(cin: int, cout: int, pool: tuple[int, int]) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),

@@ -13,7 +13,6 @@ from recog_omr.music import (
     DURATIONS,
     AccidentalState,
     Event,
-    Measure,
     Pitch,
     Staff,
     pitch_at,
@@ -187,14 +186,3 @@ class Decoder:
 _ACC_VALUE = {v: k for k, v in ACCIDENTALS.items()}
 _BAR_VALUE = {v: k for k, v in BARLINES.items()}
 
-
-def to_measures(decoded: list[dict]) -> list[Measure]:
-    """Decoded measure dicts back to :class:`Measure` objects (for comparison with the truth)."""
-    out = []
-    for d in decoded:
-        evs = []
-        for e in d["events"]:
-            evs.append(Event(e["dur"], [n["pitch"] for n in e["pitches"]], e["dots"],
-                             [n["tie_start"] for n in e["pitches"]]))
-        out.append(Measure(evs, d["clef"], d["key"], d["time"], d["left"], d["right"]))
-    return out
