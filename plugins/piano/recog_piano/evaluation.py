@@ -84,7 +84,7 @@ def ours(audio: np.ndarray, rate: int, model: str = transcriber.MODEL_ID) -> lis
     return transcriber.transcribe(resample(audio, rate, SAMPLE_RATE), model)
 
 
-def tune(model: str, onsets=(0.3, 0.4, 0.5, 0.6, 0.7), frames=(0.3, 0.4, 0.5, 0.6), log=print) -> Thresholds:
+def tune(model: str, onsets=(0.2, 0.3, 0.4, 0.5, 0.6), frames=(0.3, 0.4, 0.5), log=print) -> Thresholds:
     """Decoder thresholds with the best mean onset F1 (then frame F1) on the validation pieces (FluidR3)."""
     data = [(resample(a, RENDER_RATE, SAMPLE_RATE), ref)
             for _, a, ref in rendered_set(corpus.validation_paths(), "fluidr3", "validation")]

@@ -25,8 +25,11 @@ def bin_frequencies() -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def _basis() -> np.ndarray:
-    """(N_BINS, N_FFT/2 + 1) triangular weights from STFT bins to log-frequency bins, each row summing to 1."""
+def _basis():
+    """(N_FFT/2 + 1, N_BINS) sparse triangular weights from STFT bins to log-frequency bins, each bin's summing
+    to 1."""
+    from scipy import sparse
+
     fft_f = np.arange(N_FFT // 2 + 1) * SAMPLE_RATE / N_FFT
     out = np.zeros((N_BINS, len(fft_f)), np.float32)
     step = 2 ** (1 / (12 * BINS_PER_SEMITONE)) - 1
@@ -34,7 +37,7 @@ def _basis() -> np.ndarray:
         width = max(f * step, SAMPLE_RATE / N_FFT)
         w = np.maximum(0.0, 1 - np.abs(fft_f - f) / width)
         out[i] = w / w.sum()
-    return out
+    return sparse.csr_matrix(out.T)
 
 
 @lru_cache(maxsize=1)
@@ -46,9 +49,11 @@ def _frames(padded: np.ndarray, count: int) -> np.ndarray:
     """Log-frequency magnitudes of ``count`` windows starting every HOP samples in ``padded``."""
     if count <= 0:
         return np.zeros((0, N_BINS), np.float32)
+    from scipy import fft
+
     idx = np.arange(N_FFT)[None, :] + HOP * np.arange(count)[:, None]
-    spec = np.abs(np.fft.rfft(padded[idx] * _window(), axis=1)).astype(np.float32)
-    return np.log(np.maximum(spec @ _basis().T, 1e-5)).astype(np.float32)
+    spec = np.abs(fft.rfft(padded[idx] * _window(), axis=1))
+    return np.log(np.maximum(spec @ _basis(), 1e-5)).astype(np.float32)
 
 
 def logspec(audio: np.ndarray) -> np.ndarray:

