@@ -146,7 +146,7 @@ def train(data: Path, out: Path, minutes: float, batch: int = 8, lr: float = 3e-
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     step = 0
     if resume is not None and resume.exists():
-        ck = torch.load(resume, map_location="cpu")
+        ck = torch.load(resume, map_location="cpu", weights_only=False)  # our own checkpoint
         net.load_state_dict(ck["net"])
         opt.load_state_dict(ck["opt"])
         step = ck["step"]
@@ -188,19 +188,20 @@ def train(data: Path, out: Path, minutes: float, batch: int = 8, lr: float = 3e-
 def main(argv: list[str]) -> int:
     """`recog train piano`: build the rendered data set if needed, train, export ONNX."""
     ap = argparse.ArgumentParser(prog="recog train piano", description=__doc__)
-    ap.add_argument("--data", type=Path, default=Path("../shared/cache/piano/train"))
+    ap.add_argument("--data", type=Path, default=Path("runs/piano/data"), help="rendered shards (built if missing)")
     ap.add_argument("--out", type=Path, default=Path("runs/piano"))
     ap.add_argument("--generated", type=int, default=160, help="generated performances to render")
     ap.add_argument("--pieces", type=int, default=420, help="music21 corpus pieces to render")
     ap.add_argument("--minutes", type=float, default=55.0, help="wall-clock training budget")
     ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (cosine decay over --minutes)")
     ap.add_argument("--resume", type=Path, default=None)
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is the most efficient on a busy CPU)")
     ap.add_argument("--skip-build", action="store_true", help="train on the shards already there")
     a = ap.parse_args(argv)
     if not a.skip_build and not (a.data / "shard.done.json").exists():
         build(a.data, a.generated, a.pieces)
-    path = train(a.data, a.out, a.minutes, batch=a.batch, resume=a.resume, threads=a.threads)
+    path = train(a.data, a.out, a.minutes, batch=a.batch, lr=a.lr, resume=a.resume, threads=a.threads)
     from recog_piano.evaluation import tune
 
     th = tune(str(path))
