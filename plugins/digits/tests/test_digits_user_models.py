@@ -24,7 +24,8 @@ def crops() -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def keras_model():
-    keras = pytest.importorskip("keras", reason="the keras extra (recog[keras]) is a dependency of recog-digits")
+    import keras  # the keras extra (recog[keras]) is a dependency of recog-digits
+
     keras.utils.set_random_seed(0)
     model = keras.Sequential([
         keras.Input((28, 28, 1)),
