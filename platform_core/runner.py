@@ -227,15 +227,15 @@ class Run:
                 self.stop.set()
             self._finish()
         except StageError:
-            self._close_outputs(swallow=True)
+            self._close_all(swallow=True)
             raise
         except BaseException as e:
             err = self._stage_error(e)
-            self._close_outputs(swallow=True)
+            self._close_all(swallow=True)
             if err is e:
                 raise
             raise err from e
-        self._close_outputs()
+        self._close_all()
         metrics = self._metrics()
         if self.hooks:
             self.hooks.recog_pipeline_stop(pipeline=self.p, context=self.ctx, metrics=metrics)
@@ -317,7 +317,7 @@ class Run:
         for p in items:
             emit(p.t, p.data)
 
-    def _close_outputs(self, swallow: bool = False) -> None:
+    def _close_all(self, swallow: bool = False) -> None:
         """Close renderers (files complete) and then stages that hold resources; after a failure, quietly."""
         for st in [*self.outputs, *self.stages.values()]:
             close = getattr(st.obj, "close", None)
