@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import librosa
 import numpy as np
-import soundfile as sf
 
 from platform_core.errors import InputError
 from recog_genre.features import SR
+from recog_io.audio_file import read_audio
 
 MIN_SECONDS = 1.0
 SILENCE_RMS = 1e-4  # about -80 dBFS
@@ -44,27 +43,7 @@ def prepare(samples: np.ndarray, sample_rate: int, source: str) -> np.ndarray:
     return x
 
 
-def _ffmpeg(path: Path) -> np.ndarray:
-    cmd = ["ffmpeg", "-v", "error", "-nostdin", "-i", str(path), "-vn", "-ac", "1", "-ar", str(SR), "-f", "f32le", "-"]
-    try:
-        out = subprocess.run(cmd, capture_output=True, check=False, timeout=600)
-    except FileNotFoundError as e:
-        raise InputError(f"{path}: cannot decode this format without ffmpeg (apt-get install ffmpeg)") from e
-    if out.returncode != 0:
-        msg = out.stderr.decode(errors="replace").strip().splitlines()
-        raise InputError(f"{path}: not a readable audio file ({msg[-1] if msg else 'ffmpeg failed'})")
-    return np.frombuffer(out.stdout, dtype=np.float32)
-
-
 def load(path: str | Path) -> np.ndarray:
-    """A file's audio as mono float32 at :data:`SR` (soundfile, or ffmpeg for mp3/m4a/video and the rest)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such file")
-    if p.stat().st_size == 0:
-        raise InputError(f"{p}: file is empty")
-    try:
-        x, sr = sf.read(str(p), dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError, TypeError):
-        return prepare(_ffmpeg(p), SR, str(p))
-    return prepare(x, sr, str(p))
+    """A file's audio as mono float32 at :data:`SR`, decoded by the io plugin (soundfile, or ffmpeg)."""
+    samples, rate = read_audio(path)
+    return prepare(samples, rate, str(path))

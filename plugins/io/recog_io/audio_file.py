@@ -157,6 +157,15 @@ def audio_blocks(path: str | Path, sample_rate: int | None = None, mono: bool = 
     return rate, blocks()
 
 
+def read_audio(path: str | Path, sample_rate: int | None = None, mono: bool = False) -> tuple[np.ndarray, int]:
+    """A whole file as float32 (n, channels) samples and their rate; the decoder other plugins share."""
+    rate, blocks = audio_blocks(path, sample_rate, mono)
+    parts = list(blocks)
+    if not parts:
+        raise InputError(f"{path}: the audio file holds no samples")
+    return np.concatenate(parts), rate
+
+
 def audio_packets(path: str | Path, sample_rate: int | None = None, mono: bool = False,
                   chunk_s: float | None = None) -> Iterator[Packet]:
     """``audio`` packets of ``path``: the whole file at t=0, or consecutive ``chunk_s`` chunks at their start time.

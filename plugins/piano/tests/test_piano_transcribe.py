@@ -91,7 +91,7 @@ def test_corrupt_and_empty_files_are_named(tmp_path):
         load_audio(bad, SAMPLE_RATE)
     empty = tmp_path / "empty.flac"
     empty.write_bytes(b"")
-    with pytest.raises(InputError, match="empty.flac: the file is empty"):
+    with pytest.raises(InputError, match="empty.flac: file is empty"):
         load_audio(empty, SAMPLE_RATE)
 
 
