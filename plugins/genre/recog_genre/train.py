@@ -111,10 +111,10 @@ def train_folder(data: str, out: Path, names: list[str], epochs: int, test_fract
             Xtr, ytr = _stack(items_tr, "rows", labels)
             m = feature_model.fit(feature_model.DEFAULT, Xtr, np.array([labels[i] for i in ytr]))
             onnx = feature_model.export_onnx(m, out / "genre_features.onnx")
-            from recog_genre.design import design
+            from recog_genre.design import DESIGN_NAMES, design
 
             pred = _track_predictions(items_te, "rows", lambda X, m=m: m.predict_proba(design(X)), labels)
-            inputs = {"design": "rows of recog_genre.design.design(recipe features), float32 (n, 61)"}
+            inputs = {"design": f"rows of recog_genre.design.design(recipe features), float32 (n, {len(DESIGN_NAMES)})"}
         else:
             Xtr, ytr = _stack(items_tr, "mel", labels)
             proba, onnx = _fit_spectrogram(name, Xtr, ytr, len(labels), epochs, seed, out)
