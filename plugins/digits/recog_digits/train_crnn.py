@@ -62,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--init", type=Path, help="start from the weights of this checkpoint (fine-tuning)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--val-every", type=int, default=0,
+                    help="carve every n-th ORAND training string out as a validation slice (not trained on) and "
+                         "export the checkpoint it scores best; 0: watch 100 training strings, export the last")
+    ap.add_argument("--average-from", type=int, default=0,
+                    help="from this step on, also average the weights at every evaluation (a candidate for export)")
     ap.add_argument("--out", type=Path, default=MODEL_DIR / "digits_crnn.onnx")
     ap.add_argument("--checkpoint", type=Path, default=Path("digits_crnn.ckpt"))
     a = ap.parse_args(argv)
@@ -70,18 +75,26 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(a.seed)
     d = mnist()
     real = [(gray(cv2.imread(str(s.path))), s.text) for s in orand("train")]
-    watch = real[:: len(real) // 100][:100]  # training strings, unaugmented: progress only
+    if a.val_every:
+        watch, real = real[:: a.val_every], [r for i, r in enumerate(real) if i % a.val_every]
+        vrng = np.random.default_rng(12345)  # the slice clean plus two fixed degraded copies of each string
+        watch = watch + [(degrade(g, vrng), t) for _ in range(2) for g, t in watch]
+    else:
+        watch = real[:: len(real) // 100][:100]  # training strings, unaugmented: progress only
     watch_strips, watch_texts = [to_strip(g) for g, _ in watch], [t for _, t in watch]
     net = CRNN()
     if a.init:
         net.load_state_dict(torch.load(a.init, weights_only=False)["net"])
     opt = torch.optim.AdamW(net.parameters(), lr=a.max_lr / 2, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.max_lr, total_steps=a.steps, pct_start=0.1)
-    start = 0
+    avg = torch.optim.swa_utils.AveragedModel(net, use_buffers=True)
+    start, best = 0, (-1.0, None, "")
     if a.checkpoint.is_file():
         ck = torch.load(a.checkpoint, weights_only=False)
         net.load_state_dict(ck["net"]), opt.load_state_dict(ck["opt"]), sched.load_state_dict(ck["sched"])
-        start, rng = ck["step"], ck["rng"]
+        start, rng, best = ck["step"], ck["rng"], ck.get("best", best)
+        if "avg" in ck:  # checkpoints written before averaging existed have none
+            avg.load_state_dict(ck["avg"])
     n_real = round(a.batch * a.real_fraction)
     t0, total = time.time(), 0.0
     for step in range(start, a.steps):
@@ -104,11 +117,23 @@ def main(argv: list[str] | None = None) -> int:
         total += loss.item()
         if (step + 1) % 250 == 0 or step + 1 == a.steps:
             acc = string_accuracy(net, watch_strips, watch_texts)
-            print(f"step {step + 1}/{a.steps} ctc {total / 250:.4f} orand-train-watch acc {acc:.3f} "
-                  f"({time.time() - t0:.0f} s)", flush=True)
+            line = f"step {step + 1}/{a.steps} ctc {total / 250:.4f} {'val' if a.val_every else 'watch'} acc {acc:.3f}"
+            candidates = [(acc, net, f"step {step + 1}")]
+            if a.average_from and step + 1 >= a.average_from:
+                avg.update_parameters(net)
+                avg_acc = string_accuracy(avg.module, watch_strips, watch_texts)
+                candidates.append((avg_acc, avg.module, f"average of {int(avg.n_averaged)} from {a.average_from}"))
+                line += f", average acc {avg_acc:.3f}"
+            for c_acc, model, name in candidates:
+                if c_acc >= best[0]:
+                    best = (c_acc, {k: v.clone() for k, v in model.state_dict().items()}, name)
+            print(f"{line} ({time.time() - t0:.0f} s)", flush=True)
             t0, total = time.time(), 0.0
             torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-                        "step": step + 1, "rng": rng}, a.checkpoint)
+                        "step": step + 1, "rng": rng, "avg": avg.state_dict(), "best": best}, a.checkpoint)
+    if a.val_every:
+        net.load_state_dict(best[1])
+        print(f"exporting the best on the validation slice: {best[2]} ({best[0]:.3f})")
     export_onnx(net, torch.zeros(1, 1, 32, 128), a.out,
                 {"input": {0: "n", 3: "width"}, "logits": {0: "n", 1: "frames"}})
     print(f"wrote {a.out}")
