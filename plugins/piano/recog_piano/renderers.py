@@ -22,10 +22,12 @@ class MidiParams(Params):
     program: int = Field(0, ge=0, le=127, description="General MIDI program (0: acoustic grand piano)")
 
 
-class MidiWriter:
-    """``piano.midi``: every note of the stream written to ``<stem>.mid`` at the end."""
+class _NotesFile:
+    """Collects every note of the stream and writes one file ``<stem><suffix>`` at the end."""
 
-    def __init__(self, params: MidiParams, context: Context):
+    suffix = ""
+
+    def __init__(self, params, context: Context):
         self.params, self.context = params, context
         self.notes: list[NoteEvent] = []
 
@@ -33,31 +35,32 @@ class MidiWriter:
         _collect(data, self.notes)
 
     def close(self) -> None:
-        path = self.context.output_path(".mid", self.params.path)
+        path = self.context.output_path(self.suffix, self.params.path)
         if path is not None:
-            midi.write(self.notes, path, self.params.program)
+            self.write(path)
             self.context.wrote(path)
+
+
+class MidiWriter(_NotesFile):
+    """``piano.midi``: every note of the stream written to ``<stem>.mid`` at the end."""
+
+    suffix = ".mid"
+
+    def write(self, path) -> None:
+        midi.write(self.notes, path, self.params.program)
 
 
 class RollParams(Params):
     path: str | None = Field(None, description="output file (default: <out>/<stem>.pianoroll.png)")
 
 
-class RollWriter:
+class RollWriter(_NotesFile):
     """``piano.roll``: a piano-roll PNG of the stream's notes, ``<stem>.pianoroll.png``."""
 
-    def __init__(self, params: RollParams, context: Context):
-        self.params, self.context = params, context
-        self.notes: list[NoteEvent] = []
+    suffix = ".pianoroll.png"
 
-    def __call__(self, data) -> None:
-        _collect(data, self.notes)
-
-    def close(self) -> None:
-        path = self.context.output_path(".pianoroll.png", self.params.path)
-        if path is not None:
-            roll.draw(self.notes, path, title=f"{self.context.stem}: {len(self.notes)} notes")
-            self.context.wrote(path)
+    def write(self, path) -> None:
+        roll.draw(self.notes, path, title=f"{self.context.stem}: {len(self.notes)} notes")
 
 
 class PrintParams(Params):
