@@ -54,15 +54,42 @@ def page_samples(staves: list[Staff], rng: random.Random, degraded: bool, tk=Non
     return out
 
 
-def random_page(seed: int, corpus_staves: list[Staff] | None = None) -> list[tuple[np.ndarray, list[str]]]:
-    """Samples from one engraved page of random music (or a corpus staff, when given), clean or degraded."""
+def lilypond_samples(pages: list[list[Staff]], rng: random.Random) -> list[tuple[np.ndarray, list[str]]]:
+    """(crop as uint8 ink, symbols) for every staff of pages engraved by LilyPond, half of them degraded."""
+    from recog_omr import lilypond
+
+    breaks = [lilypond.system_breaks(staves, rng) for staves in pages]
+    out = []
+    for staves, brk, img in zip(pages, breaks, lilypond.engrave(list(zip(pages, breaks)), rng), strict=True):
+        if img is None:
+            continue
+        if rng.random() < 0.5:
+            img = degrade(img, rng)
+        starts = sorted({0} | {b + 1 for b in brk})
+        systems = [range(a, b) for a, b in zip(starts, starts[1:] + [len(staves[0].measures)], strict=True)]
+        page = find_staves(img)
+        if len(page.staves) != len(systems) * len(staves):
+            continue
+        tokens = [staff_tokens(st, set(starts)) for st in staves]
+        for idx, box in enumerate(page.staves):
+            symbols = [t for m in systems[idx // len(staves)] for t in tokens[idx % len(staves)][m]]
+            out.append(((crop(page, box)[0] * 255).astype(np.uint8), symbols))
+    return out
+
+
+def random_staves_or_corpus(rng: random.Random, corpus_staves: list[Staff] | None) -> list[Staff]:
+    """Half the time a corpus staff (when given), else random music: one staff or a grand staff."""
     from recog_omr.generate import random_staves
 
-    rng = random.Random(seed)
     if corpus_staves and rng.random() < 0.5:
-        staves = [rng.choice(corpus_staves)]
-    else:
-        staves = random_staves(rng, rng.randint(3, 12), grand=rng.random() < 0.3)
+        return [rng.choice(corpus_staves)]
+    return random_staves(rng, rng.randint(3, 12), grand=rng.random() < 0.3)
+
+
+def random_page(seed: int, corpus_staves: list[Staff] | None = None) -> list[tuple[np.ndarray, list[str]]]:
+    """Samples from one engraved page of random music (or a corpus staff, when given), clean or degraded."""
+    rng = random.Random(seed)
+    staves = random_staves_or_corpus(rng, corpus_staves)
     try:
         return page_samples(staves, rng, degraded=rng.random() < 0.5, tk=_tk())
     except ValueError:

@@ -1,4 +1,4 @@
-"""Write and read shards of labelled staff crops (``python -m recog_omr.shards OUT FIRST_SEED N_PAGES``)."""
+"""Shards of labelled staff crops (``python -m recog_omr.shards OUT FIRST_SEED N_PAGES [verovio|lilypond]``)."""
 
 from __future__ import annotations
 
@@ -25,19 +25,21 @@ def corpus_training_staves(limit: int = 40, seed: int = 0) -> list:
     return out
 
 
-def write_shards(out: Path, first_seed: int, n_pages: int, per_shard: int = 25, corpus_limit: int = 40) -> None:
-    from recog_omr.dataset import random_page
+def write_shards(out: Path, first_seed: int, n_pages: int, per_shard: int = 25, corpus_limit: int = 40,
+                 engraver: str = "verovio") -> None:
+    """Engrave ``n_pages`` pages (seeds from ``first_seed``) with verovio or LilyPond into shards of samples."""
+    from recog_omr.dataset import lilypond_samples, random_page, random_staves_or_corpus
 
     out.mkdir(parents=True, exist_ok=True)
     staves = corpus_training_staves(corpus_limit, first_seed) if corpus_limit else []
-    batch: list = []
-    for seed in range(first_seed, first_seed + n_pages):
-        batch += random_page(seed, staves)
-        if (seed - first_seed + 1) % per_shard == 0:
-            _dump(out / f"shard_{seed:08d}.pkl", batch)
-            batch = []
-    if batch:
-        _dump(out / f"shard_{first_seed + n_pages:08d}.pkl", batch)
+    for first in range(first_seed, first_seed + n_pages, per_shard):
+        seeds = range(first, min(first + per_shard, first_seed + n_pages))
+        if engraver == "lilypond":  # one LilyPond process per shard
+            rng = random.Random(first)
+            batch = lilypond_samples([random_staves_or_corpus(rng, staves) for _ in seeds], rng)
+        else:
+            batch = [s for seed in seeds for s in random_page(seed, staves)]
+        _dump(out / f"shard_{engraver[0]}{seeds[-1]:08d}.pkl", batch)
 
 
 def _dump(path: Path, samples: list) -> None:
@@ -69,4 +71,5 @@ def read_shards(folder: Path) -> list[tuple[np.ndarray, list[str]]]:
 
 
 if __name__ == "__main__":
-    write_shards(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
+    write_shards(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]),
+                 engraver=sys.argv[4] if len(sys.argv) > 4 else "verovio")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import time
 from pathlib import Path
@@ -61,7 +62,7 @@ def train(data: Path, out: Path, minutes: float, checkpoint: Path, batch: int = 
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     rng, nrng = random.Random(0), np.random.default_rng(0)
-    start, step, seen = time.time(), 0, -1
+    start, step, seen, budget = time.time(), 0, -1, minutes * 60
     samples: list = []
     while time.time() - start < minutes * 60:
         n_files = len(list(data.glob("shard_*.pkl")))
@@ -75,6 +76,8 @@ def train(data: Path, out: Path, minutes: float, checkpoint: Path, batch: int = 
             logp = model(x)
             frames = torch.full((len(idx),), logp.shape[1], dtype=torch.long)
             loss = ctc(logp.permute(1, 0, 2), y, frames, ylen)
+            for g in opt.param_groups:  # cosine decay over the time budget
+                g["lr"] = lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, (time.time() - start) / budget))))
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -107,7 +110,8 @@ def main(args: list[str]) -> int:
                    help="folder of shards (make them with: python -m recog_omr.shards DIR FIRST_SEED N_PAGES)")
     p.add_argument("--pages", type=int, default=0, help="engrave this many pages into --data first")
     p.add_argument("--minutes", type=float, default=30.0)
-    p.add_argument("--lr", type=float, default=2e-3, help="AdamW learning rate (lower it to fine-tune a checkpoint)")
+    p.add_argument("--lr", type=float, default=2e-3,
+                   help="peak AdamW learning rate, cosine-decayed over --minutes (lower it to fine-tune a checkpoint)")
     p.add_argument("--out", type=Path, default=PACKAGE_MODEL)
     p.add_argument("--checkpoint", type=Path, default=Path("../omr_data/crnn.pt"))
     a = p.parse_args(args)

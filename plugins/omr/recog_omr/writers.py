@@ -8,12 +8,14 @@ from pathlib import Path
 from platform_core.kinds import Score
 from recog_omr.music import AccidentalState, Pitch
 
+_BAR_STYLE = {"dbl": "double", "end": "final"}
 _CLEF_M21 = {"G2": "TrebleClef", "F4": "BassClef", "C3": "AltoClef", "C4": "TenorClef", "C1": "SopranoClef"}
 
 
 def to_music21(score: Score):
-    """A music21 Score with the recognised parts, measures, clefs, keys, times, notes, chords, rests and ties."""
-    from music21 import chord, clef, duration, key, meter, note, stream, tie
+    """A music21 Score with the recognised parts, measures, clefs, keys, times, barlines, repeats, notes, chords,
+    rests and ties."""
+    from music21 import bar, chord, clef, duration, key, meter, note, stream, tie
 
     out = stream.Score()
     for p in score.parts:
@@ -30,6 +32,12 @@ def to_music21(score: Score):
                 ts = {"C": "4/4", "C|": "2/2"}.get(m["time"], m["time"])
                 meas.insert(0, meter.TimeSignature(ts))
             prev = (m["clef"], m["key"], m["time"] or prev[2])
+            if m.get("repeat_start"):
+                meas.leftBarline = bar.Repeat(direction="start")
+            if m.get("barline") == "rptend":
+                meas.rightBarline = bar.Repeat(direction="end")
+            elif m.get("barline") in _BAR_STYLE:
+                meas.rightBarline = bar.Barline(_BAR_STYLE[m["barline"]])
             for group in _groups(m["events"]):
                 first = group[0]
                 d = duration.Duration(type=first["type_name"], dots=first["dots"])

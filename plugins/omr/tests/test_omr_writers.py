@@ -31,6 +31,18 @@ def test_musicxml_round_trips_through_music21(tmp_path):
     assert tied.tie is not None and tied.tie.type == "start"
 
 
+def test_musicxml_keeps_barlines_and_repeats(tmp_path):
+    from music21 import converter
+
+    measures = [measure_dict(m, i + 1) for i, m in enumerate(Decoder().decode(
+        ["clef.G2", "time.2/4", "rep.start", "note.4.h", "bar.double", "note.4.h", "rep.end", "note.4.h", "bar.end"]))]
+    path = tmp_path / "b.musicxml"
+    write_musicxml(Score(parts=[{"id": "P1", "name": "", "measures": measures}]), path)
+    got = [(m.leftBarline and m.leftBarline.classes[0], m.rightBarline.classes[0], m.rightBarline.type)
+           for m in converter.parse(str(path)).parts[0].getElementsByClass("Measure")]
+    assert got == [("Repeat", "Barline", "double"), (None, "Repeat", "final"), (None, "Barline", "final")]
+
+
 def test_midi_holds_the_pitches(tmp_path):
     from music21 import converter
 
