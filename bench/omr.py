@@ -1,4 +1,4 @@
-"""OMR benchmark: held-out Bach chorales engraved by verovio (clean, degraded) and by LilyPond.
+"""OMR benchmark: held-out Bach chorales engraved by verovio (clean, degraded), LilyPond and MuseScore 3.
 
     python bench/omr.py [--pieces N] [--model omr.crnn|path.onnx]
 
@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 ANCHORS = [
     ("PrIMuS end-to-end CRNN (Calvo-Zaragoza & Rizo 2018)", "~0.8 % symbol error, clean single staves", "published"),
@@ -28,8 +29,8 @@ ANCHORS = [
 ]
 
 
-def lilypond_render(staff, rng: random.Random):
-    """A page of ``staff`` engraved by LilyPond (MusicXML -> musicxml2ly -> lilypond --png)."""
+def _musicxml(staff, folder: Path) -> Path:
+    """The staff's music written as MusicXML by this plugin's writer (what another engraver is given)."""
     from platform_core.kinds import Score
     from recog_omr.tokens import Decoder, staff_tokens
     from recog_omr.transcribe import measure_dict
@@ -37,9 +38,15 @@ def lilypond_render(staff, rng: random.Random):
 
     symbols = [t for m in staff_tokens(staff) for t in m]
     measures = [measure_dict(m, i + 1) for i, m in enumerate(Decoder().decode(symbols))]
+    xml = folder / "s.musicxml"
+    write_musicxml(Score(parts=[{"id": "P1", "name": "", "measures": measures}]), xml)
+    return xml
+
+
+def lilypond_render(staff, rng: random.Random):
+    """A page of ``staff`` engraved by LilyPond (MusicXML -> musicxml2ly -> lilypond --png)."""
     with tempfile.TemporaryDirectory() as tmp:
-        xml, ly = Path(tmp) / "s.musicxml", Path(tmp) / "s.ly"
-        write_musicxml(Score(parts=[{"id": "P1", "name": "", "measures": measures}]), xml)
+        xml, ly = _musicxml(staff, Path(tmp)), Path(tmp) / "s.ly"
         subprocess.run(["musicxml2ly", "--no-beaming", "-o", str(ly), str(xml)], check=True, capture_output=True)
         text = ly.read_text().replace('\\header {', '\\header { tagline = ##f ')
         ly.write_text(text)
@@ -47,6 +54,19 @@ def lilypond_render(staff, rng: random.Random):
                         str(ly)], check=True, capture_output=True, cwd=tmp)
         pngs = sorted(Path(tmp).glob("s*.png"))
         return cv2.imread(str(pngs[0]), cv2.IMREAD_GRAYSCALE)
+
+
+def musescore_render(staff, rng: random.Random):
+    """A page of ``staff`` engraved by MuseScore 3 (MusicXML -> ``mscore3 -o page.png``, headless)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        xml = _musicxml(staff, Path(tmp))
+        env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": tmp}
+        subprocess.run(["mscore3", "-r", str(rng.randint(110, 150)), "-o", str(Path(tmp) / "s.png"), str(xml)],
+                       check=True, capture_output=True, env=env)
+        rgba = cv2.imread(str(sorted(Path(tmp).glob("s*.png"))[0]), cv2.IMREAD_UNCHANGED)
+        alpha = rgba[:, :, 3:4].astype(np.float32) / 255  # transparent page: composite on white paper
+        bgr = rgba[:, :, :3] * alpha + 255 * (1 - alpha)
+        return cv2.cvtColor(bgr.astype(np.uint8), cv2.COLOR_BGR2GRAY)
 
 
 def main() -> int:
@@ -61,10 +81,15 @@ def main() -> int:
             ("verovio, degraded (skew, perspective, light, blur, noise, JPEG)",
              evaluate_staves(staves, a.model, degraded=True))]
     if shutil.which("lilypond") and shutil.which("musicxml2ly"):
-        rows.append(("LilyPond, clean (engraved elsewhere)",
+        rows.append(("LilyPond, clean (other engraver; other pieces in training)",
                      evaluate_staves(staves, a.model, degraded=False, render=lilypond_render)))
     else:
-        print("LilyPond is not installed: no engraved-elsewhere row", file=sys.stderr)
+        print("LilyPond is not installed: no LilyPond row", file=sys.stderr)
+    if shutil.which("mscore3"):
+        rows.append(("MuseScore 3, clean (engraver unseen in training)",
+                     evaluate_staves(staves, a.model, degraded=False, render=musescore_render)))
+    else:
+        print("MuseScore 3 is not installed (apt-get install musescore3): no MuseScore row", file=sys.stderr)
     print(f"held-out Bach chorales: {len(staves)} staves (first staff of each piece, up to 12 measures)\n")
     print(f"{'set':66s} {'symbol err':>10s} {'note acc':>9s} {'s/page':>7s} {'cpu s':>6s} {'pages':>6s}")
     for name, t in rows:
