@@ -16,12 +16,13 @@ import argparse
 import json
 
 from recog_piano import evaluation, transcriber
+from recog_piano.synth import SOUNDFONTS
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=transcriber.MODEL_ID)
-    ap.add_argument("--font", default="timgm6mb", choices=["timgm6mb", "fluidr3"])
+    ap.add_argument("--font", default="timgm6mb", choices=sorted(SOUNDFONTS), help="soundfont of the held-out renders")
     ap.add_argument("--json", action="store_true", help="print the report as JSON too")
     a = ap.parse_args()
     report = evaluation.run(a.model, with_basic_pitch=True, font=a.font)

@@ -1,4 +1,5 @@
-"""Training data: generated performances and corpus pieces rendered with FluidR3, as spectrogram shards."""
+"""Training data: generated performances and corpus pieces rendered with three soundfonts (FluidR3, csound's
+GM bank, MuseScore General; never TimGM6mb, the benchmark's), as spectrogram shards."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from recog_piano import corpus, performances
 from recog_piano.features import logspec
 from recog_piano.synth import render
 
+TRAIN_FONTS = {"fluidr3": 0.45, "csound": 0.3, "musescore": 0.25}  # soundfont: share of the rendered takes
 
-def _render_item(notes: list[NoteEvent], rng: np.random.Generator, font: str = "fluidr3") -> np.ndarray:
-    """Render with random instrument, room, chorus, level and a few cents of detune (augmentation)."""
+
+def _render_item(notes: list[NoteEvent], rng: np.random.Generator) -> np.ndarray:
+    """Render with random soundfont, instrument, room, chorus, level and a few cents of detune (augmentation)."""
+    font = str(rng.choice(list(TRAIN_FONTS), p=list(TRAIN_FONTS.values())))
     return render(notes, font=font, program=int(rng.choice([0, 0, 0, 1])), reverb=bool(rng.random() < 0.5),
                   chorus=bool(rng.random() < 0.2), gain=float(rng.uniform(0.25, 0.9)),
                   bend_cents=float(rng.uniform(-8, 8)))

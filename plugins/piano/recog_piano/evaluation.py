@@ -13,9 +13,10 @@ import numpy as np
 from platform_core.kinds import NoteEvent
 from recog_piano import basic_pitch_backend, corpus, transcriber
 from recog_piano.audio import resample
+from recog_piano.dataset import TRAIN_FONTS
 from recog_piano.decode import NoteDecoder, Thresholds
 from recog_piano.features import FLOOR, N_BINS, SAMPLE_RATE, logspec
-from recog_piano.synth import render
+from recog_piano.synth import SOUNDFONTS, render
 
 RENDER_RATE = 44100  # the held-out audio is rendered at 44.1 kHz, so both systems resample as with real files
 EXCERPT = 30.0  # seconds of each held-out piece
@@ -84,10 +85,12 @@ def ours(audio: np.ndarray, rate: int, model: str = transcriber.MODEL_ID) -> lis
     return transcriber.transcribe(resample(audio, rate, SAMPLE_RATE), model)
 
 
-def tune(model: str, onsets=(0.2, 0.3, 0.4, 0.5, 0.6), frames=(0.3, 0.4, 0.5), log=print) -> Thresholds:
-    """Decoder thresholds with the best mean onset F1 (then frame F1) on the validation pieces (FluidR3)."""
-    data = [(resample(a, RENDER_RATE, SAMPLE_RATE), ref)
-            for _, a, ref in rendered_set(corpus.validation_paths(), "fluidr3", "validation")]
+def tune(model: str, onsets=(0.2, 0.3, 0.4, 0.5, 0.6), frames=(0.3, 0.4, 0.5), fonts=TRAIN_FONTS,
+         log=print) -> Thresholds:
+    """Decoder thresholds with the best mean onset F1 (then frame F1) on the validation pieces rendered with each
+    training soundfont (never the benchmark's)."""
+    data = [(resample(a, RENDER_RATE, SAMPLE_RATE), ref) for font in fonts
+            for _, a, ref in rendered_set(corpus.validation_paths(), font, "validation")]
     sess = transcriber.session(model)
     meta = sess.get_modelmeta().custom_metadata_map
     left, right = int(meta["left"]), int(meta["right"])
@@ -182,7 +185,7 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="recog eval piano", description=__doc__)
     ap.add_argument("--model", default=transcriber.MODEL_ID, help="model card id or .onnx path")
     ap.add_argument("--no-basic-pitch", action="store_true")
-    ap.add_argument("--font", default="timgm6mb", choices=["timgm6mb", "fluidr3"])
+    ap.add_argument("--font", default="timgm6mb", choices=sorted(SOUNDFONTS))
     a = ap.parse_args(argv)
     print(table(run(a.model, not a.no_basic_pitch, a.font)))
     return 0

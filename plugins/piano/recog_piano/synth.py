@@ -15,11 +15,14 @@ from platform_core.kinds import NoteEvent as Note
 SOUNDFONTS = {
     "fluidr3": ("/usr/share/sounds/sf2/FluidR3_GM.sf2",),
     "timgm6mb": ("/usr/share/sounds/sf2/TimGM6mb.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf3"),
+    "csound": ("/usr/share/sounds/sf2/sf_GMbank.sf2",),
+    "musescore": ("/usr/share/sounds/sf3/MuseScore_General_Lite.sf3",),
 }
 
 
 def soundfont(name: str) -> Path:
-    """The path of an installed soundfont (Debian's fluid-soundfont-gm or timgm6mb-soundfont)."""
+    """The path of an installed soundfont (Debian's fluid-soundfont-gm, timgm6mb-soundfont, csound-soundfont or
+    musescore-general-soundfont-small)."""
     for p in SOUNDFONTS[name]:
         if Path(p).is_file():
             return Path(p)
@@ -56,6 +59,7 @@ def render(notes: list[Note], font: str = "fluidr3", sample_rate: int = 16000, p
         write_midi(notes, mid, program=program, bend_cents=bend_cents)
         cmd = [exe, "-ni", "-q", "-g", f"{gain:.3f}", "-r", str(sample_rate), "-F", str(wav),
                "-o", f"synth.reverb.active={int(reverb)}", "-o", f"synth.chorus.active={int(chorus)}",
+               "-o", "synth.dynamic-sample-loading=1",
                str(sf2), str(mid)]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         audio, sr = sf.read(str(wav), dtype="float32", always_2d=True)

@@ -58,14 +58,16 @@ class Sampler:
 
 
 def augment(x, noise_only, rng: np.random.Generator):
-    """Gain, EQ, room smear and additive noise on log-magnitude batches (the linear magnitudes are what mixes)."""
+    """Gain, EQ (smooth random curve and a brightness tilt), room smear and additive noise on log-magnitude
+    batches (the linear magnitudes are what mixes)."""
     import torch
 
     b, t, f = x.shape
     lin = torch.exp(x)
     gain = torch.exp(torch.from_numpy(rng.uniform(np.log(0.25), np.log(2.5), (b, 1, 1)).astype(np.float32)))
     knots = torch.from_numpy(rng.normal(0, 0.35, (b, 1, 8)).astype(np.float32))
-    eq = torch.exp(torch.nn.functional.interpolate(knots, size=f, mode="linear", align_corners=True))
+    tilt = torch.from_numpy(rng.uniform(-1.0, 1.0, (b, 1, 1)).astype(np.float32)) * torch.linspace(-0.5, 0.5, f)
+    eq = torch.exp(torch.nn.functional.interpolate(knots, size=f, mode="linear", align_corners=True) + tilt)
     lin = lin * gain * eq
     smear = rng.random(b) < 0.3
     if smear.any():
