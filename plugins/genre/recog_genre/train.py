@@ -157,7 +157,7 @@ def train(args: list[str]) -> int:
 def evaluate(args: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="recog eval genre", description="accuracy of a genre feature model")
     ap.add_argument("--data", help="labelled audio DIR/<genre>/<files>: score every file")
-    ap.add_argument("--table", help="GTZAN feature table: random and blocked 10-fold cross-validation")
+    ap.add_argument("--table", help="GTZAN feature table: random and repeated blocked 10-fold cross-validation")
     ap.add_argument("--model", default="genre.features", help="card id or .onnx from `recog train genre`")
     ap.add_argument("--out", default="runs/genre-eval")
     a = ap.parse_args(args)
