@@ -119,17 +119,26 @@ def _line_rows(mask: np.ndarray, min_len: float) -> list[float]:
     return rows
 
 
-def _group(rows: list[float], space: float) -> list[list[float]]:
-    staves, i = [], 0
-    while i + 4 < len(rows):
-        cand = rows[i : i + 5]
+def _group(rows: list[float], space: float, strength) -> list[list[float]]:
+    """Runs of five evenly spaced rows; of overlapping runs, the one whose weakest row is longest.
+
+    A beam or a row of ledger lines next to a staff can pass for a sixth line; it is shorter than the
+    staff's own lines across the strip, so the run of five that leaves it out is kept.
+    """
+    def regular(cand: list[float]) -> bool:
         gaps = np.diff(cand)
         med = float(np.median(gaps))
-        if 0.6 * space <= med <= 1.6 * space and np.all(np.abs(gaps - med) <= 0.25 * med + 1):
-            staves.append(cand)
-            i += 5
-        else:
+        return 0.6 * space <= med <= 1.6 * space and bool(np.all(np.abs(gaps - med) <= 0.25 * med + 1))
+
+    staves, i = [], 0
+    while i + 4 < len(rows):
+        starts = [j for j in range(i, min(i + 3, len(rows) - 4)) if regular(rows[j : j + 5])]
+        if not starts or starts[0] != i:
             i += 1
+            continue
+        best = max(starts, key=lambda j: min(strength(y) for y in rows[j : j + 5]))
+        staves.append(rows[best : best + 5])
+        i = best + 5
     return staves
 
 
@@ -164,7 +173,8 @@ def _tracks(mask: np.ndarray, space: float) -> list[list[tuple[float, float, flo
     tracks: list[list[tuple[float, float, float]]] = []
     for a, b in zip(edges, edges[1:], strict=False):
         counts = mask[:, a:b].sum(axis=1)
-        for lines in _group(_line_rows(mask[:, a:b], min_len=0.35 * (b - a)), space):
+        for lines in _group(_line_rows(mask[:, a:b], min_len=0.35 * (b - a)), space,
+                            lambda y, c=counts: c[int(round(y))]):
             on = min(counts[int(round(y))] for y in lines)
             gaps = max(counts[int(round((y0 + y1) / 2))] for y0, y1 in zip(lines, lines[1:], strict=False))
             if gaps > 0.5 * on:  # solid or noisy bands, not five thin lines
