@@ -46,3 +46,17 @@ def test_a_page_without_music_has_no_staves():
         cv2.putText(text, "lorem ipsum dolor sit amet consectetur", (20, 40 + 45 * i), cv2.FONT_HERSHEY_SIMPLEX,
                     0.9, 0, 2)
     assert find_staves(text).staves == []
+
+
+def test_a_beam_one_space_above_the_staff_does_not_shift_its_lines():
+    page_img = np.full((200, 1200), 255, np.uint8)
+    lines = [80 + 8 * k for k in range(5)]
+    for y in lines:
+        page_img[y, 40:1160] = 0
+    for x0 in (200, 620, 1000):  # beams a space above the top line, each part of a strip wide
+        page_img[lines[0] - 9 : lines[0] - 5, x0 : x0 + 110] = 0
+    page = find_staves(page_img)
+    assert len(page.staves) == 1
+    st = page.staves[0]
+    assert st.x0 < 60 and st.x1 > 1140
+    assert np.allclose(st.center_at(np.array([100.0, 600.0, 1100.0])), lines[2], atol=1.0)
