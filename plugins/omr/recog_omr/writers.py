@@ -8,6 +8,7 @@ from pathlib import Path
 from platform_core.kinds import Score
 from recog_omr.music import AccidentalState, Pitch
 
+_SYMBOL_TIME = {"C": ("4/4", "common"), "C|": ("2/2", "cut")}
 _BAR_STYLE = {"dbl": "double", "end": "final"}
 _CLEF_M21 = {"G2": "TrebleClef", "F4": "BassClef", "C3": "AltoClef", "C4": "TenorClef", "C1": "SopranoClef"}
 
@@ -29,8 +30,9 @@ def to_music21(score: Score):
             if m["key"] != prev[1]:
                 meas.insert(0, key.KeySignature(m["key"] or 0))
             if m["time"] and m["time"] != prev[2]:
-                ts = {"C": "4/4", "C|": "2/2"}.get(m["time"], m["time"])
-                meas.insert(0, meter.TimeSignature(ts))
+                ts = meter.TimeSignature(_SYMBOL_TIME.get(m["time"], (m["time"], ""))[0])
+                ts.symbol = _SYMBOL_TIME.get(m["time"], ("", ""))[1]  # C and C| stay symbols
+                meas.insert(0, ts)
             prev = (m["clef"], m["key"], m["time"] or prev[2])
             if m.get("repeat_start"):
                 meas.leftBarline = bar.Repeat(direction="start")

@@ -43,6 +43,17 @@ def test_musicxml_keeps_barlines_and_repeats(tmp_path):
     assert got == [("Repeat", "Barline", "double"), (None, "Repeat", "final"), (None, "Barline", "final")]
 
 
+def test_musicxml_keeps_common_and_cut_time_as_symbols(tmp_path):
+    from music21 import converter
+
+    for sign, ratio, symbol in (("C", "4/4", "common"), ("C|", "2/2", "cut"), ("4/4", "4/4", "")):
+        measures = [measure_dict(m, 1) for m in Decoder().decode(["clef.G2", f"time.{sign}", "note.4.w", "bar"])]
+        path = tmp_path / "t.musicxml"
+        write_musicxml(Score(parts=[{"id": "P1", "name": "", "measures": measures}]), path)
+        ts = converter.parse(str(path)).recurse().getElementsByClass("TimeSignature")[0]
+        assert (ts.ratioString, ts.symbol) == (ratio, symbol)
+
+
 def test_midi_holds_the_pitches(tmp_path):
     from music21 import converter
 
