@@ -32,16 +32,18 @@ class DigitCNN(nn.Module):
 class CRNN(nn.Module):
     """1 x 32 x W ink-on-black strip -> (N, W/4, 11) logits over digits and the CTC blank."""
 
-    def __init__(self, hidden: int = 96) -> None:
+    def __init__(self, channels: tuple[int, ...] = (24, 48, 64, 64, 96), hidden: int = 96, layers: int = 1) -> None:
         super().__init__()
+        c1, c2, c3, c4, c5 = channels
         self.features = nn.Sequential(
-            *_conv(1, 24), nn.MaxPool2d(2),  # 16 x W/2
-            *_conv(24, 48), nn.MaxPool2d(2),  # 8 x W/4
-            *_conv(48, 64), *_conv(64, 64), nn.MaxPool2d((2, 1)),  # 4 x W/4
-            *_conv(64, 96), nn.MaxPool2d((2, 1)),  # 2 x W/4
+            *_conv(1, c1), nn.MaxPool2d(2),  # 16 x W/2
+            *_conv(c1, c2), nn.MaxPool2d(2),  # 8 x W/4
+            *_conv(c2, c3), *_conv(c3, c4), nn.MaxPool2d((2, 1)),  # 4 x W/4
+            *_conv(c4, c5), nn.MaxPool2d((2, 1)),  # 2 x W/4
         )
-        self.proj = nn.Linear(96 * 2, 128)
-        self.rnn = nn.LSTM(128, hidden, batch_first=True, bidirectional=True)
+        self.proj = nn.Linear(c5 * 2, 128)
+        self.rnn = nn.LSTM(128, hidden, num_layers=layers, batch_first=True, bidirectional=True,
+                           dropout=0.2 if layers > 1 else 0.0)
         self.out = nn.Linear(2 * hidden, NUM_CLASSES + 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
                          "export the checkpoint it scores best; 0: watch 100 training strings, export the last")
     ap.add_argument("--average-from", type=int, default=0,
                     help="from this step on, also average the weights at every evaluation (a candidate for export)")
+    ap.add_argument("--channels", default="24,48,64,64,96", help="channels of the five convolutions")
+    ap.add_argument("--hidden", type=int, default=96, help="BiLSTM units per direction")
+    ap.add_argument("--layers", type=int, default=1, help="BiLSTM layers")
     ap.add_argument("--out", type=Path, default=MODEL_DIR / "digits_crnn.onnx")
     ap.add_argument("--checkpoint", type=Path, default=Path("digits_crnn.ckpt"))
     a = ap.parse_args(argv)
@@ -82,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         watch = real[:: len(real) // 100][:100]  # training strings, unaugmented: progress only
     watch_strips, watch_texts = [to_strip(g) for g, _ in watch], [t for _, t in watch]
-    net = CRNN()
+    net = CRNN(tuple(int(c) for c in a.channels.split(",")), a.hidden, a.layers)
     if a.init:
         net.load_state_dict(torch.load(a.init, weights_only=False)["net"])
     opt = torch.optim.AdamW(net.parameters(), lr=a.max_lr / 2, weight_decay=1e-4)
