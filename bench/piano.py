@@ -1,7 +1,8 @@
 """Piano transcription benchmark: this plugin's model beside Basic Pitch, measured in the same run.
 
 Held-out set: 12 music21 corpus pieces that training never saw (recog_piano.corpus.HELD_OUT), first 30 s of
-each, rendered at 44.1 kHz with a soundfont training never heard (Debian's TimGM6mb; training used FluidR3).
+each, rendered at 44.1 kHz with a soundfont training never heard (Debian's TimGM6mb; training used FluidR3,
+csound's GM bank and MuseScore General).
 Scores: mir_eval note F1 on onsets (50 ms), note F1 with offsets (50 ms or 20 %), frame F1 (10 ms frames),
 mean per piece. Speed: seconds of audio per second of compute, decoded audio to notes, both systems on the
 same samples with 2 threads. Live latency: the streaming mode fed 64 ms chunks; time from each matched note's

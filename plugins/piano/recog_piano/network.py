@@ -49,8 +49,21 @@ class CausalBlock(nn.Module):
         return x[:, :, self.trim:] + torch.relu(self.norm(self.conv(x)))
 
 
+class KeyContext(nn.Module):
+    """A residual convolution across keys (the key itself and an octave either side), one frame at a time:
+    lets a key see whether its octave neighbours sound, against harmonic ghosts."""
+
+    def __init__(self, width: int):
+        super().__init__()
+        self.conv = nn.Conv2d(width, width, (1, 3), padding=(0, 12), dilation=(1, 12))
+        self.norm = nn.BatchNorm2d(width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + torch.relu(self.norm(self.conv(x)))
+
+
 class PianoNet(nn.Module):
-    def __init__(self, width: int = 24):
+    def __init__(self, width: int = 32):
         super().__init__()
         self.register_buffer("index", torch.from_numpy(harmonic_index().reshape(-1)))
         self.front = nn.Sequential(
@@ -59,6 +72,7 @@ class PianoNet(nn.Module):
             nn.Conv2d(16, width, (1, BINS), stride=(1, BINS)), nn.BatchNorm2d(width), nn.ReLU(),
         )
         self.key_bias = nn.Parameter(torch.zeros(1, width, 1, KEYS))
+        self.context = KeyContext(width)
         self.temporal = nn.Sequential(*[CausalBlock(width, d) for d in DILATIONS])
         self.onset = nn.Conv2d(width, 1, 1)
         self.offset = nn.Conv2d(width, 1, 1)
@@ -71,7 +85,7 @@ class PianoNet(nn.Module):
         x = (spec - MEAN) / STD
         x = torch.cat([x, torch.full_like(x[:, :, :1], (FLOOR - MEAN) / STD)], dim=2)
         stack = x.index_select(2, self.index).reshape(b, t, len(HARMONICS), KEYS * BINS).permute(0, 2, 1, 3)
-        z = self.temporal(self.front(stack) + self.key_bias)  # (B, C, T, 88)
+        z = self.temporal(self.context(self.front(stack) + self.key_bias))  # (B, C, T, 88)
         onset = self.onset(z)
         frame = self.frame(torch.cat([z, torch.sigmoid(onset).detach()], dim=1))
         return tuple(h[:, 0] for h in (onset, self.offset(z), frame, self.velocity(z)))

@@ -16,16 +16,17 @@ from recog_piano.stages import TranscribeParams, Transcriber
 from recog_piano.transcriber import Stream, transcribe
 
 
-@pytest.mark.parametrize(("name", "precision"), [("scale", 0.8), ("chord", 1.0), ("repeated", 0.65)])
+@pytest.mark.parametrize(("name", "precision"), [("scale", 0.85), ("chord", 0.85), ("repeated", 0.85)])
 def test_every_note_of_the_fixtures_is_found(rendered, name, precision):
-    """Every note is found at its onset (50 ms) with its key; the chord exactly. The model still adds a few
-    harmonic ghosts (measured: 2 on the scale, 5 on the repeated D3/A4 figure), bounded by a precision floor."""
+    """Every note is found at its onset (50 ms) with its key. The model still adds a ghost to each fixture
+    (measured: the twelfth G6 of the scale's C5, an E1 thump at the first chord's attack, one A4 between the
+    repeated A4s), bounded by a precision floor."""
     path, ref = rendered[name]
     est = transcribe(load_audio(path, SAMPLE_RATE))
     pairs = matched(ref, est)
     assert len(pairs) == len(ref), [(n.pitch, round(n.onset, 3)) for n in est]
     assert len(ref) / len(est) >= precision, [(n.pitch, round(n.onset, 3)) for n in est]
-    # offsets follow the audible release; measured: one chord note (F4) ends 0.9 s early
+    # offsets follow the audible release; measured: one chord note (C5) ends 0.4 s early
     assert sum(abs(e.offset - r.offset) <= 0.45 for r, e in pairs) >= 0.85 * len(pairs)
     for r, e in pairs:
         assert abs(e.velocity - r.velocity) <= 40, (r, e)  # velocity depends on the recording level too
