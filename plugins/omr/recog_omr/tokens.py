@@ -139,6 +139,7 @@ class Decoder:
                 if self.prev is not None and self.prev["pitches"]:
                     self.prev["pitches"][-1]["tie_start"] = True
             elif head == "rest":
+                cur = self._full_bar_ends(cur, measures)
                 self._start(cur, {"dur": rest, "dots": 0, "pitches": [], "symbols": [i]})
                 chord_next = False
             elif head == "note":
@@ -146,6 +147,7 @@ class Decoder:
                 pos = int(pos_s)
                 in_chord = chord_next and self.prev is not None and self.prev["pitches"] and cur["events"]
                 if not in_chord:
+                    cur = self._full_bar_ends(cur, measures)
                     self._start(cur, {"dur": dur, "dots": 0, "pitches": [], "symbols": []})
                 step, octave = pitch_at(self.clef, pos)
                 if pos in self.tied and pending_acc is None:
@@ -166,6 +168,18 @@ class Decoder:
         if cur["events"]:
             self._close(cur, measures)
         return measures
+
+    def _full_bar_ends(self, cur: dict, measures: list[dict]) -> dict:
+        """The measure to put the next event in: a new one when ``cur`` already fills its time signature
+        (a barline the recognizer missed, e.g. one under a tie)."""
+        if self.time is None or not cur["events"]:
+            return cur
+        n, _, d = {"C": "4/4", "C|": "2/2"}.get(self.time, self.time).partition("/")
+        held = sum(DURATIONS[e["dur"]] * (2 - 0.5 ** e["dots"]) for e in cur["events"])
+        if abs(held - int(n) * 4 / int(d)) > 1e-6:
+            return cur
+        self._close(cur, measures)
+        return self._new_measure()
 
     def _start(self, cur: dict, event: dict) -> None:
         self.tied = {}

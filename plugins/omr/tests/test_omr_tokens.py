@@ -45,3 +45,11 @@ def test_bass_and_alto_clefs_read_their_own_pitches():
     assert Decoder().decode(["clef.F4", "note.8.q", "bar"])[0]["events"][0]["pitches"][0]["pitch"].name() == "A3"
     assert Decoder().decode(["clef.C3", "note.4.q", "bar"])[0]["events"][0]["pitches"][0]["pitch"].name() == "C4"
     assert Pitch("C", 4).midi == 60
+
+
+def test_a_full_bar_ends_its_measure_even_without_a_barline():
+    missed = Decoder().decode(["clef.G2", "time.2/4", "note.4.q", "tie", "note.4.q", "note.4.h", "bar.end"])
+    assert [len(m["events"]) for m in missed] == [2, 1]
+    assert [m["right"] for m in missed] == ["single", "end"]
+    pickup = Decoder().decode(["clef.G2", "time.C", "note.4.q", "bar", "note.4.w", "bar", "rest.w", "bar"])
+    assert [len(m["events"]) for m in pickup] == [1, 1, 1]
