@@ -102,8 +102,9 @@ def test_ctrl_c_on_a_live_run_leaves_complete_outputs(tmp_path, toy_site):
     sink = out / "live.numbers.jsonl"
     while time.monotonic() < deadline and (not sink.exists() or sink.stat().st_size < 200):
         time.sleep(0.1)
+    assert sink.exists() and sink.stat().st_size >= 200, "the live run wrote nothing within 60 s"
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=60)  # generous: CI machines can be loaded
     assert proc.returncode == 0, err
     lines = sink.read_text().splitlines()
     assert lines and [json.loads(x)["data"] for x in lines] == list(range(1, len(lines) + 1))
