@@ -7,7 +7,6 @@ so every system's measures (and so every staff crop's symbols) are known exactly
 from __future__ import annotations
 
 import random
-import shutil
 import subprocess
 import tempfile
 from fractions import Fraction
@@ -16,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from recog_omr.music import Event, Staff
+from recog_omr.music import Event, Staff, time_beats
 
 _CLEF = {"G2": "treble", "F4": "bass", "C3": "alto", "C4": "tenor", "C1": "soprano"}
 _MAJOR = {0: "c", 1: "g", 2: "d", 3: "a", 4: "e", 5: "b", 6: "fis", 7: "cis",
@@ -25,10 +24,6 @@ _ALTER = {-2: "eses", -1: "es", 0: "", 1: "is", 2: "isis"}
 _DUR = {"w": "1", "h": "2", "q": "4", "e": "8", "s": "16", "t": "32"}
 _RIGHT = {"single": "", "dbl": '\\bar "||"', "end": '\\bar "|."', "rptend": '\\bar ":|."'}
 _TIME_VALUE = {"C": "4/4", "C|": "2/2"}
-
-
-def available() -> bool:
-    return shutil.which("lilypond") is not None
 
 
 def _pitch(p) -> str:
@@ -63,23 +58,19 @@ def _time(t: str) -> str:
     return f"\\numericTimeSignature \\time {t}"
 
 
-def _measure_quarters(t: str) -> float:
-    n, d = _TIME_VALUE.get(t, t).split("/")
-    return int(n) * 4 / int(d)
-
-
 def staff_music(st: Staff, breaks: set[int]) -> str:
     """The LilyPond music of one staff; ``breaks`` holds the measures after which a system ends."""
-    q = _measure_quarters(st.time)
+    q = time_beats(st.time)
     out = [f"\\clef {_CLEF[st.clef]}", f"\\key {_MAJOR[st.key]} \\major", _time(st.time)]
     for i, m in enumerate(st.measures):
         if m.left == "rptstart":
             out.append('\\bar ".|:"')
         length = sum(ev.quarters for ev in m.events)
-        if abs(length - q) > 1e-6:  # a pickup or another short bar: its own length, the metre unchanged
+        short = abs(length - q) > 1e-6  # a pickup or another short bar: its own length, the metre unchanged
+        if short:
             out.append(f"\\set Timing.measureLength = #(ly:make-moment {_whole(length)})")
         out += [_event(ev, q) for ev in m.events]
-        if abs(length - q) > 1e-6:
+        if short:
             out.append(f"\\set Timing.measureLength = #(ly:make-moment {_whole(q)})")
         out.append(_RIGHT[m.right] or "|")
         if i in breaks:

@@ -17,6 +17,7 @@ from recog_omr.music import (
     Staff,
     pitch_at,
     position,
+    time_beats,
 )
 
 POSITIONS = range(-10, 19)
@@ -174,9 +175,8 @@ class Decoder:
         (a barline the recognizer missed, e.g. one under a tie)."""
         if self.time is None or not cur["events"]:
             return cur
-        n, _, d = {"C": "4/4", "C|": "2/2"}.get(self.time, self.time).partition("/")
         held = sum(DURATIONS[e["dur"]] * (2 - 0.5 ** e["dots"]) for e in cur["events"])
-        if abs(held - int(n) * 4 / int(d)) > 1e-6:
+        if abs(held - time_beats(self.time)) > 1e-6:
             return cur
         self._close(cur, measures)
         return self._new_measure()
