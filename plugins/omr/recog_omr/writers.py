@@ -30,8 +30,9 @@ def to_music21(score: Score):
             if m["key"] != prev[1]:
                 meas.insert(0, key.KeySignature(m["key"] or 0))
             if m["time"] and m["time"] != prev[2]:
-                ts = meter.TimeSignature(_SYMBOL_TIME.get(m["time"], (m["time"], ""))[0])
-                ts.symbol = _SYMBOL_TIME.get(m["time"], ("", ""))[1]  # C and C| stay symbols
+                ratio, symbol = _SYMBOL_TIME.get(m["time"], (m["time"], ""))
+                ts = meter.TimeSignature(ratio)
+                ts.symbol = symbol  # C and C| stay symbols
                 meas.insert(0, ts)
             prev = (m["clef"], m["key"], m["time"] or prev[2])
             if m.get("repeat_start"):
