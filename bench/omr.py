@@ -21,6 +21,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from recog_omr.musicxml2ly import staff_musicxml
+
 ANCHORS = [
     ("PrIMuS end-to-end CRNN (Calvo-Zaragoza & Rizo 2018)", "~0.8 % symbol error, clean single staves", "published"),
     ("oemer", "3-5 min per page, even with a GPU", "published"),
@@ -29,24 +31,10 @@ ANCHORS = [
 ]
 
 
-def _musicxml(staff, folder: Path) -> Path:
-    """The staff's music written as MusicXML by this plugin's writer (what another engraver is given)."""
-    from platform_core.kinds import Score
-    from recog_omr.tokens import Decoder, staff_tokens
-    from recog_omr.transcribe import measure_dict
-    from recog_omr.writers import write_musicxml
-
-    symbols = [t for m in staff_tokens(staff) for t in m]
-    measures = [measure_dict(m, i + 1) for i, m in enumerate(Decoder().decode(symbols))]
-    xml = folder / "s.musicxml"
-    write_musicxml(Score(parts=[{"id": "P1", "name": "", "measures": measures}]), xml)
-    return xml
-
-
 def lilypond_render(staff, rng: random.Random):
     """A page of ``staff`` engraved by LilyPond (MusicXML -> musicxml2ly -> lilypond --png)."""
     with tempfile.TemporaryDirectory() as tmp:
-        xml, ly = _musicxml(staff, Path(tmp)), Path(tmp) / "s.ly"
+        xml, ly = staff_musicxml(staff, Path(tmp) / "s.musicxml"), Path(tmp) / "s.ly"
         subprocess.run(["musicxml2ly", "--no-beaming", "-o", str(ly), str(xml)], check=True, capture_output=True)
         text = ly.read_text().replace('\\header {', '\\header { tagline = ##f ')
         ly.write_text(text)
@@ -59,7 +47,7 @@ def lilypond_render(staff, rng: random.Random):
 def musescore_render(staff, rng: random.Random):
     """A page of ``staff`` engraved by MuseScore 3 (MusicXML -> ``mscore3 -o page.png``, headless)."""
     with tempfile.TemporaryDirectory() as tmp:
-        xml = _musicxml(staff, Path(tmp))
+        xml = staff_musicxml(staff, Path(tmp) / "s.musicxml")
         env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": tmp}
         subprocess.run(["mscore3", "-r", str(rng.randint(110, 150)), "-o", str(Path(tmp) / "s.png"), str(xml)],
                        check=True, capture_output=True, env=env)

@@ -54,13 +54,18 @@ def page_samples(staves: list[Staff], rng: random.Random, degraded: bool, tk=Non
     return out
 
 
-def lilypond_samples(pages: list[list[Staff]], rng: random.Random) -> list[tuple[np.ndarray, list[str]]]:
-    """(crop as uint8 ink, symbols) for every staff of pages engraved by LilyPond, half of them degraded."""
-    from recog_omr import lilypond
+def lilypond_samples(pages: list[list[Staff]], rng: random.Random,
+                     via_musicxml2ly: bool = False) -> list[tuple[np.ndarray, list[str]]]:
+    """(crop as uint8 ink, symbols) for every staff of pages engraved by LilyPond, half of them degraded.
 
+    The ``.ly`` source is this plugin's own, or musicxml2ly's from this plugin's MusicXML (one staff a page).
+    """
+    from recog_omr import lilypond, musicxml2ly
+
+    engrave = musicxml2ly.engrave if via_musicxml2ly else lilypond.engrave
     breaks = [lilypond.system_breaks(staves, rng) for staves in pages]
     out = []
-    for staves, brk, img in zip(pages, breaks, lilypond.engrave(list(zip(pages, breaks)), rng), strict=True):
+    for staves, brk, img in zip(pages, breaks, engrave(list(zip(pages, breaks)), rng), strict=True):
         if img is None:
             continue
         if rng.random() < 0.5:

@@ -1,4 +1,7 @@
-"""Shards of labelled staff crops (``python -m recog_omr.shards OUT FIRST_SEED N_PAGES [verovio|lilypond]``)."""
+"""Shards of labelled staff crops (``python -m recog_omr.shards OUT FIRST_SEED N_PAGES [ENGRAVER]``).
+
+ENGRAVER: ``verovio`` (default), ``lilypond`` (this plugin's ``.ly``) or ``musicxml2ly`` (LilyPond via musicxml2ly).
+"""
 
 from __future__ import annotations
 
@@ -37,6 +40,9 @@ def write_shards(out: Path, first_seed: int, n_pages: int, per_shard: int = 25, 
         if engraver == "lilypond":  # one LilyPond process per shard
             rng = random.Random(first)
             batch = lilypond_samples([random_staves_or_corpus(rng, staves) for _ in seeds], rng)
+        elif engraver == "musicxml2ly":  # single staves through musicxml2ly, one LilyPond process per shard
+            rng = random.Random(first)
+            batch = lilypond_samples([random_staves_or_corpus(rng, staves)[:1] for _ in seeds], rng, True)
         else:
             batch = [s for seed in seeds for s in random_page(seed, staves)]
         _dump(out / f"shard_{engraver[0]}{seeds[-1]:08d}.pkl", batch)
