@@ -1,6 +1,8 @@
 """Notes from the network's frame outputs: onset peaks start notes, the frame head holds them, velocity at onset.
 
-The decoder is incremental (frames may arrive in any chunking) and gives the same notes as one pass.
+A note counts only if the frame head still holds it two frames after its onset frame: the blips that die
+sooner are the network's harmonic ghosts and attack thumps (a twelfth over a loud note, a low key at a chord's
+attack). The decoder is incremental (frames may arrive in any chunking) and gives the same notes as one pass.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ class Thresholds:
     frame: float = 0.5
 
 
+CONFIRM = 2  # frames after its onset frame at which a note must still sound to count (64 ms)
+
+
 class NoteDecoder:
-    """Turns (onset, offset, frame, velocity) probability frames into notes, one frame of delay."""
+    """Turns (onset, offset, frame, velocity) probability frames into notes; a note is reported as started when
+    the frame ``CONFIRM`` frames after its onset arrives."""
 
     def __init__(self, thresholds: Thresholds | None = None, keys: int = 88):
         self.th = thresholds or Thresholds()
@@ -30,6 +36,7 @@ class NoteDecoder:
         self._prev = np.zeros(keys, np.float32)  # onset probability at t - 1
         self._held: list[np.ndarray] | None = None  # the outputs of frame t, waiting for t + 1
         self.active = np.zeros(keys, bool)
+        self.confirmed = np.zeros(keys, bool)  # active notes that lasted CONFIRM frames (reported as started)
         self.start = np.zeros(keys)  # onset time of the sounding note
         self.start_frame = np.zeros(keys, int)
         self.vel = np.zeros(keys)
@@ -45,6 +52,7 @@ class NoteDecoder:
             cur = [onset[i], offset[i], frame[i], velocity[i]]
             if self._held is not None:
                 self._decide(self._held, cur[0], started, ended)
+            self._confirm(cur[2], started)
             self._held = cur
         return started, ended
 
@@ -54,6 +62,8 @@ class NoteDecoder:
         if self._held is not None:
             self._decide(self._held, np.zeros(self.keys, np.float32), started, ended)
             self._held = None
+        for k in np.flatnonzero(self.active & ~self.confirmed):  # too close to the end to be confirmed
+            started.append(self._note(k, self.start[k]))
         for k in np.flatnonzero(self.active):
             ended.append(self._note(k, max(self.t / FPS, self.start[k] + 1 / FPS)))
         self.active[:] = False
@@ -62,6 +72,13 @@ class NoteDecoder:
     def _note(self, k: int, end: float) -> NoteEvent:
         return NoteEvent(int(k + LOWEST), float(self.start[k]), float(end),
                          int(np.clip(round(self.vel[k] * 127), 1, 127)), float(self.conf[k]))
+
+    def _confirm(self, frame, started) -> None:
+        """Frame ``self.t`` has arrived: notes that began CONFIRM frames before and still sound there count."""
+        due = self.active & ~self.confirmed & (self.start_frame == self.t - CONFIRM) & (frame >= self.th.frame)
+        for k in np.flatnonzero(due):
+            self.confirmed[k] = True
+            started.append(self._note(k, self.start[k]))
 
     def _decide(self, cur, nxt_onset, started, ended) -> None:
         on, _off, fr, vel = cur
@@ -72,14 +89,13 @@ class NoteDecoder:
         shift = np.where(np.abs(den) > 1e-6, 0.5 * (self._prev - nxt_onset) / np.where(den == 0, 1, den), 0.0)
         when = (t + np.clip(shift, -0.5, 0.5)) / FPS
         stop = self.active & (((fr < self.th.frame) & (t > self.start_frame + 1)) | peak)
-        for k in np.flatnonzero(stop):
+        for k in np.flatnonzero(stop & self.confirmed):  # an unconfirmed note that stops here is dropped
             end = when[k] if peak[k] else t / FPS
             ended.append(self._note(k, max(end, self.start[k] + 1 / FPS)))
         self.active[stop] = False
         for k in np.flatnonzero(peak):
-            self.active[k] = True
+            self.active[k], self.confirmed[k] = True, False
             self.start[k], self.start_frame[k] = max(0.0, when[k]), t
             self.vel[k], self.conf[k] = vel[k], on[k]
-            started.append(self._note(k, self.start[k]))
         self._prev = on
         self.t += 1
