@@ -69,27 +69,29 @@ def test_stage_takes_stereo_chunks_at_any_rate(rendered):
 
 
 def test_decoder_drops_blips_the_frame_head_does_not_hold():
-    """A note must still sound two frames after its onset frame; a 2-frame blip (a ghost) is dropped, and the
-    started notes come out at that confirmation, whatever the chunking."""
+    """A note under the sure onset probability must still sound two frames after its onset frame: a 2-frame blip
+    (a ghost) is dropped, and the started notes come out at that confirmation, whatever the chunking; a sure onset
+    is reported at once."""
     n = 12
     on, off, fr, vel = (np.zeros((n, 88), np.float32) for _ in range(4))
-    on[2, 40], fr[2:8, 40] = 0.9, 0.9  # a real note: held for 6 frames
+    on[2, 40], fr[2:8, 40] = 0.85, 0.9  # a real note: held for 6 frames
     on[2, 59], fr[2:4, 59] = 0.8, 0.9  # its twelfth, gone at the third frame: a ghost
     on[9, 10], fr[9:, 10] = 0.7, 0.9  # a note too close to the end to be confirmed: kept
+    on[5, 70], fr[5:7, 70] = 0.95, 0.9  # a sure onset: reported at once, kept though short
     vel[:] = 0.5
     for cut in (1, 3, 4, n):
         d = NoteDecoder(Thresholds(0.4, 0.2))
-        started, ended, first = [], [], None
+        started, ended, when = [], [], {}
         for i in range(0, n, cut):
             s, e = d.push(on[i:i + cut], off[i:i + cut], fr[i:i + cut], vel[i:i + cut])
-            if s and first is None:
-                first = i + len(on[i:i + cut])  # frames delivered when the first note was reported
+            when.update({x.pitch: min(n, i + cut) for x in s})  # frames delivered when the note was reported
             started += s
             ended += e
         s, e = d.finish()
-        assert [x.pitch for x in started + s] == [61, 31]
-        assert sorted(x.pitch for x in ended + e) == [31, 61]
-        assert first == min(n, -(-5 // cut) * cut)  # reported in the chunk that brought frame 4 (onset 2 + 2)
+        assert [x.pitch for x in started + s] == [61, 91, 31]
+        assert sorted(x.pitch for x in ended + e) == [31, 61, 91]
+        assert when[61] == min(n, -(-5 // cut) * cut)  # in the chunk that brought frame 4 (onset 2 + 2)
+        assert when[91] == min(n, -(-7 // cut) * cut)  # in the chunk that brought frame 6 (onset 5 + 1)
     note = next(x for x in ended if x.pitch == 61)
     assert note.onset == pytest.approx(2 / FPS, abs=0.5 / FPS) and note.offset == pytest.approx(8 / FPS)
 
