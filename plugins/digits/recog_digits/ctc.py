@@ -1,4 +1,5 @@
-"""CTC best-path decoding with per-digit alignment: labels, confidences and boxes from the CRNN's frames."""
+"""CTC decoding of the CRNN's frames: best path, likelihood of a given string, consensus of several readings, and
+per-digit alignment with labels, confidences and boxes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import numpy as np
 
 from recog_digits.nets import BLANK
 from recog_digits.preprocess import STRIDE
+
+LOG_FLOOR = -1e4  # a reading with too few frames for a candidate votes strongly against it, not infinitely
 
 
 @dataclass
@@ -41,6 +44,80 @@ def best_path(probs: np.ndarray) -> list[Emission]:
             out.append(Emission(c, float(run.max()), (peak + 0.5) * STRIDE, t * STRIDE, (u + 1) * STRIDE))
         t = u + 1
     return out
+
+
+def _extended(labels: list[int]) -> np.ndarray:
+    """The label sequence with blanks around and between its labels, as CTC's lattice walks it."""
+    ext = np.full(2 * len(labels) + 1, BLANK)
+    ext[1::2] = labels
+    return ext
+
+
+def _skippable(ext: np.ndarray) -> np.ndarray:
+    """Lattice states a path may reach by skipping the blank before them (a label unlike the one before)."""
+    skip = np.zeros(len(ext), bool)
+    skip[2:] = (ext[2:] != BLANK) & (ext[2:] != ext[:-2])
+    return skip
+
+
+def log_likelihood(probs: np.ndarray, labels: list[int]) -> float:
+    """log p(labels | frames): CTC's forward sum over every path through (T, 11) frame probabilities."""
+    ext, logp = _extended(labels), np.log(np.maximum(probs, 1e-30))
+    skip = _skippable(ext)
+    alpha = np.full(len(ext), -np.inf)
+    alpha[:2] = logp[0, ext[:2]]
+    for t in range(1, len(logp)):
+        prev = alpha.copy()
+        alpha[1:] = np.logaddexp(alpha[1:], prev[:-1])
+        alpha[skip] = np.logaddexp(alpha[skip], prev[:-2][skip[2:]])
+        alpha += logp[t, ext]
+    return float(np.logaddexp(alpha[-1], alpha[-2]) if len(ext) > 1 else alpha[-1])
+
+
+def align(probs: np.ndarray, labels: list[int]) -> list[Emission]:
+    """The digits of ``labels`` placed on their most likely CTC path (Viterbi) through (T, 11) frames."""
+    ext, logp = _extended(labels), np.log(np.maximum(probs, 1e-30))
+    skip = _skippable(ext)
+    n, steps = len(ext), len(logp)
+    if steps < len(labels):
+        return []
+    score = np.full(n, -np.inf)
+    score[:2] = logp[0, ext[:2]]
+    back = np.zeros((steps, n), np.int8)  # how many states back each state came from
+    for t in range(1, steps):  # CTC lattice: stay, step to the next state, or skip the blank before it
+        stay, one, two = score, np.full(n, -np.inf), np.full(n, -np.inf)
+        one[1:] = score[:-1]
+        two[2:][skip[2:]] = score[:-2][skip[2:]]
+        options = np.stack([stay, one, two])
+        back[t] = options.argmax(0)
+        score = options.max(0) + logp[t, ext]
+    if not np.isfinite(score[-min(2, n):]).any():
+        return []  # too few frames for these labels
+    state = n - 1 if n == 1 or score[-1] >= score[-2] else n - 2
+    path = np.empty(steps, int)
+    for t in range(steps - 1, -1, -1):
+        path[t] = state
+        state -= back[t, state]
+    out = []
+    for k, label in enumerate(labels):
+        ts = np.nonzero(path == 2 * k + 1)[0]
+        run = probs[ts, label]
+        peak = ts[0] + int(run.argmax())
+        out.append(Emission(label, float(run.max()), (peak + 0.5) * STRIDE, ts[0] * STRIDE, (ts[-1] + 1) * STRIDE))
+    return out
+
+
+def consensus(readings: list[np.ndarray]) -> list[int]:
+    """The labels most likely under all readings together (several models, several strips of one image).
+
+    Candidates are each reading's best path; the one with the largest summed CTC log-likelihood wins, so a
+    reading that is sure of a digit outweighs several that hesitate.
+    """
+    candidates = {tuple(e.label for e in best_path(r)) for r in readings}
+    if len(candidates) == 1:
+        return list(candidates.pop())
+    scores = {c: sum(max(LOG_FLOOR, log_likelihood(r, list(c))) for r in readings) for c in sorted(candidates)}
+    return list(max(scores, key=scores.get))
 
 
 def columns(emissions: list[Emission], width: int) -> list[tuple[float, float]]:

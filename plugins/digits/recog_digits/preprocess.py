@@ -98,15 +98,30 @@ class Strip:
     factor: float  # ink-map pixels per strip pixel
 
 
-def strip(ink: np.ndarray, box: tuple[int, int, int, int], max_width: int = 1024) -> Strip:
-    """Crop ``box`` with a margin, scale it to the strip height and pad it to a whole number of frames."""
+READINGS = ((1.0, 0.0), (0.75, 0.0), (0.87, 0.0), (1.15, 0.0), (1.0, 0.125), (1.0, 0.25), (0.87, 0.125))
+"""(squeeze, lift) of each strip read at test time: the plain strip first, then narrower and wider ones and ones with
+more room above and below (chosen on the selection slice of the ORAND training strings)."""
+
+
+def strip(ink: np.ndarray, box: tuple[int, int, int, int], max_width: int = 1024, squeeze: float = 1.0,
+          lift: float = 0.0) -> Strip:
+    """Crop ``box`` with a margin, scale it to the strip height and pad it to a whole number of frames.
+
+    ``squeeze`` scales the strip's width (narrower under 1); ``lift`` adds that share of the box height above and
+    below it, so the digits fill less of the strip's height.
+    """
     x, y, w, h = box
+    if lift:
+        y, h = y - round(lift * h), h + 2 * round(lift * h)
     m = max(2, round(0.12 * h))
     x0, y0 = max(0, x - m), max(0, y - m)
     x1, y1 = min(ink.shape[1], x + w + m), min(ink.shape[0], y + h + m)
     crop = ink[y0:y1, x0:x1]
+    if lift:  # the room added may leave the image: pad with background so the digits keep their place
+        crop = cv2.copyMakeBorder(crop, max(0, y0 - (y - m)), max(0, y + h + m - y1), 0, 0, cv2.BORDER_CONSTANT)
+        y0 = y - m
     factor = crop.shape[0] / STRIP_HEIGHT
-    width = max(8, min(max_width, round(crop.shape[1] / factor)))
+    width = max(8, min(max_width, round(squeeze * crop.shape[1] / factor)))
     interp = cv2.INTER_AREA if factor > 1 else cv2.INTER_LINEAR
     small = cv2.resize(crop, (width, STRIP_HEIGHT), interpolation=interp)
     pad = 2 * STRIDE

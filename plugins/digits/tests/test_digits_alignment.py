@@ -64,3 +64,44 @@ def test_polarity_and_mnist_normalisation():
     ys, xs = np.nonzero(digit > 0.5)
     assert ys.max() - ys.min() + 1 in (19, 20, 21)
     assert abs(xs.mean() - 13.5) < 1.5
+
+
+def brute_force_likelihood(probs: np.ndarray, labels: list[int]) -> float:
+    """p(labels) summed over every frame path that collapses to them (small T only)."""
+    import itertools
+
+    total = 0.0
+    for path in itertools.product(range(11), repeat=len(probs)):
+        collapsed = [c for i, c in enumerate(path) if c != BLANK and (i == 0 or path[i - 1] != c)]
+        if collapsed == labels:
+            total += float(np.prod(probs[np.arange(len(path)), path]))
+    return total
+
+
+def test_log_likelihood_sums_every_path():
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.full(11, 0.5), size=5)
+    for labels in ([], [3], [3, 3], [3, 7], [1, 2, 1]):
+        assert np.isclose(np.exp(ctc.log_likelihood(probs, labels)), brute_force_likelihood(probs, labels))
+    assert ctc.log_likelihood(probs, [1, 1, 1, 1]) == -np.inf  # four equal digits need seven frames
+
+
+def test_align_places_each_digit_on_its_most_likely_frames():
+    b = BLANK
+    probs = frames([b, 4, b, b, 4, 4, b, 9, b])
+    got = ctc.align(probs, [4, 4, 9])
+    assert [(e.label, e.start, e.end) for e in got] == [(4, 4, 8), (4, 16, 24), (9, 28, 32)]
+    # a label the frames never favour still gets a place, with its low probability as confidence
+    forced = ctc.align(probs, [4, 5, 9])
+    assert [e.label for e in forced] == [4, 5, 9] and forced[1].confidence < 0.05
+    assert ctc.align(frames([4, b]), [4, 4, 4]) == []  # too few frames
+
+
+def test_consensus_follows_the_readings_that_are_sure():
+    b = BLANK
+    sure = frames([b, 2, b, 6, b], p=0.98)
+    unsure_a = frames([b, 2, b, 5, b], p=0.4)
+    unsure_b = frames([b, 2, b, 5, b], p=0.4)
+    assert ctc.consensus([sure]) == [2, 6]
+    assert ctc.consensus([unsure_a, unsure_b, sure]) == [2, 6]
+    assert ctc.consensus([frames([b] * 4)]) == []
