@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--real-fraction", type=float, default=0.5, help="share of ORAND strings in each batch")
     ap.add_argument("--max-lr", type=float, default=2e-3)
-    ap.add_argument("--init", type=Path, help="start from the weights of this checkpoint (fine-tuning)")
+    ap.add_argument("--init", type=Path, help="start from the weights of this checkpoint (fine-tuning): those its "
+                                               "selection slice picked, if it had one, else its last")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--val-every", type=int, default=0,
@@ -86,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         watch = real[:: len(real) // 100][:100]  # training strings, unaugmented: progress only
     watch_strips, watch_texts = [to_strip(g) for g, _ in watch], [t for _, t in watch]
     net = CRNN(tuple(int(c) for c in a.channels.split(",")), a.hidden, a.layers)
-    if a.init:
-        net.load_state_dict(torch.load(a.init, weights_only=False)["net"])
+    if a.init:  # the weights the selection slice picked, if that run had one, else its last weights
+        init = torch.load(a.init, weights_only=False)
+        net.load_state_dict(init["best"][1] if init.get("best", (0, None))[1] is not None else init["net"])
     opt = torch.optim.AdamW(net.parameters(), lr=a.max_lr / 2, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.max_lr, total_steps=a.steps, pct_start=0.1)
     avg = torch.optim.swa_utils.AveragedModel(net, use_buffers=True)
