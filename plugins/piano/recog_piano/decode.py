@@ -1,9 +1,10 @@
 """Notes from the network's frame outputs: onset peaks start notes, the frame head holds them, velocity at onset.
 
 A note whose onset probability is under SURE counts only if the frame head still holds it two frames after its
-onset frame: the blips that die sooner are the network's harmonic ghosts and attack thumps (a twelfth over a
-loud note, a low key at a chord's attack); a sure onset is reported at once, for the live latency. The decoder
-is incremental (frames may arrive in any chunking) and gives the same notes as one pass.
+onset frame, three when a key a harmonic away (an octave, a twelfth, ... above or below) has a stronger onset
+within two frames: the blips that die sooner are the network's harmonic ghosts and attack thumps (a twelfth
+over a loud note, a low key at a chord's attack). A sure onset is reported at once, for the live latency. The
+decoder is incremental (frames may arrive in any chunking) and gives the same notes as one pass.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ class Thresholds:
     frame: float = 0.5
 
 
-CONFIRM = 2  # frames after its onset frame at which a note must still sound to count (64 ms)
+CONFIRM = 2  # frames after its onset frame at which a weak note must still sound to count (64 ms)
+HARMONICS = (12, 19, 24, 28, 31, 34, 36)  # semitones to the keys whose stronger onset makes it wait one frame more
 SURE = 0.9  # onset probability from which a note counts at once (tuned on the validation pieces)
 
 
@@ -36,11 +38,13 @@ class NoteDecoder:
         self.keys = keys
         self.t = 0  # index of the next frame to decide
         self._prev = np.zeros(keys, np.float32)  # onset probability at t - 1
+        self._prev2 = np.zeros(keys, np.float32)  # onset probability at t - 2
         self._held: list[np.ndarray] | None = None  # the outputs of frame t, waiting for t + 1
         self.active = np.zeros(keys, bool)
         self.confirmed = np.zeros(keys, bool)  # active notes that lasted CONFIRM frames (reported as started)
         self.start = np.zeros(keys)  # onset time of the sounding note
         self.start_frame = np.zeros(keys, int)
+        self.need = np.full(keys, CONFIRM)  # frames after the onset frame at which the note is confirmed
         self.vel = np.zeros(keys)
         self.conf = np.zeros(keys)
 
@@ -76,8 +80,8 @@ class NoteDecoder:
                          int(np.clip(round(self.vel[k] * 127), 1, 127)), float(self.conf[k]))
 
     def _confirm(self, frame, started) -> None:
-        """Frame ``self.t`` has arrived: notes that began CONFIRM frames before and still sound there count."""
-        due = self.active & ~self.confirmed & (self.start_frame == self.t - CONFIRM) & (frame >= self.th.frame)
+        """Frame ``self.t`` has arrived: notes that began ``need`` frames before and still sound there count."""
+        due = self.active & ~self.confirmed & (self.start_frame == self.t - self.need) & (frame >= self.th.frame)
         for k in np.flatnonzero(due):
             self.confirmed[k] = True
             started.append(self._note(k, self.start[k]))
@@ -95,11 +99,16 @@ class NoteDecoder:
             end = when[k] if peak[k] else t / FPS
             ended.append(self._note(k, max(end, self.start[k] + 1 / FPS)))
         self.active[stop] = False
+        near = np.max([self._prev2, self._prev, on, nxt_onset], axis=0)  # onsets within two frames
+        padded = np.pad(near, HARMONICS[-1])
+        related = np.max([padded[HARMONICS[-1] + d:HARMONICS[-1] + d + self.keys] for h in HARMONICS for d in (h, -h)],
+                         axis=0)
         for k in np.flatnonzero(peak):
+            self.need[k] = CONFIRM + int(related[k] > on[k])
             self.active[k], self.confirmed[k] = True, bool(on[k] >= SURE)
             self.start[k], self.start_frame[k] = max(0.0, when[k]), t
             self.vel[k], self.conf[k] = vel[k], on[k]
             if self.confirmed[k]:
                 started.append(self._note(k, self.start[k]))
-        self._prev = on
+        self._prev2, self._prev = self._prev, on
         self.t += 1
