@@ -60,3 +60,13 @@ def test_a_beam_one_space_above_the_staff_does_not_shift_its_lines():
     st = page.staves[0]
     assert st.x0 < 60 and st.x1 > 1140
     assert np.allclose(st.center_at(np.array([100.0, 600.0, 1100.0])), lines[2], atol=1.0)
+
+
+def test_a_short_last_system_is_found():
+    """A last line of two measures fills one of the detector's vertical strips; it is still a staff."""
+    page_img = np.full((360, 1200), 255, np.uint8)
+    for top, x1 in ((80, 1160), (240, 255)):  # strips are 20 spaces wide: the short line fills only the first
+        for k in range(5):
+            page_img[top + 10 * k, 40:x1] = 0
+    page = find_staves(page_img)
+    assert [(round(float(s.top)), s.x1 - s.x0 > 200) for s in page.staves] == [(80, True), (240, True)]
