@@ -46,24 +46,19 @@ def best_path(probs: np.ndarray) -> list[Emission]:
     return out
 
 
-def _extended(labels: list[int]) -> np.ndarray:
-    """The label sequence with blanks around and between its labels, as CTC's lattice walks it."""
+def _lattice(probs: np.ndarray, labels: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CTC's lattice for ``labels``: its states (the labels with blanks around and between them), the log frame
+    probabilities, and which states a path may reach by skipping the blank before them (a label unlike the last)."""
     ext = np.full(2 * len(labels) + 1, BLANK)
     ext[1::2] = labels
-    return ext
-
-
-def _skippable(ext: np.ndarray) -> np.ndarray:
-    """Lattice states a path may reach by skipping the blank before them (a label unlike the one before)."""
     skip = np.zeros(len(ext), bool)
     skip[2:] = (ext[2:] != BLANK) & (ext[2:] != ext[:-2])
-    return skip
+    return ext, np.log(np.maximum(probs, 1e-30)), skip
 
 
 def log_likelihood(probs: np.ndarray, labels: list[int]) -> float:
     """log p(labels | frames): CTC's forward sum over every path through (T, 11) frame probabilities."""
-    ext, logp = _extended(labels), np.log(np.maximum(probs, 1e-30))
-    skip = _skippable(ext)
+    ext, logp, skip = _lattice(probs, labels)
     alpha = np.full(len(ext), -np.inf)
     alpha[:2] = logp[0, ext[:2]]
     for t in range(1, len(logp)):
@@ -76,8 +71,7 @@ def log_likelihood(probs: np.ndarray, labels: list[int]) -> float:
 
 def align(probs: np.ndarray, labels: list[int]) -> list[Emission]:
     """The digits of ``labels`` placed on their most likely CTC path (Viterbi) through (T, 11) frames."""
-    ext, logp = _extended(labels), np.log(np.maximum(probs, 1e-30))
-    skip = _skippable(ext)
+    ext, logp, skip = _lattice(probs, labels)
     n, steps = len(ext), len(logp)
     if steps < len(labels):
         return []
