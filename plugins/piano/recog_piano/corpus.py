@@ -30,6 +30,8 @@ HELD_OUT = (
 TRAIN_FOLDERS = ("bach", "beethoven", "mozart", "haydn", "schumann_robert", "schumann_clara", "monteverdi",
                  "palestrina", "trecento", "josquin", "corelli", "handel", "verdi", "weber", "webern",
                  "johnson_j_r", "liliuokalani", "leadSheet", "luca", "lusitano", "ciconia", "essenFolksong")
+INSTRUMENTAL_FOLDERS = ("beethoven", "mozart", "haydn", "schumann_robert", "schumann_clara", "corelli", "handel",
+                        "johnson_j_r", "leadSheet", "liliuokalani", "verdi", "weber")
 
 
 def _rel(p: Path) -> str:
@@ -46,6 +48,16 @@ def training_paths(limit: int, seed: int = 0) -> list[str]:
     rng = np.random.default_rng(seed)
     rng.shuffle(pick)
     return sorted(pick[:limit])
+
+
+def instrumental_paths() -> list[str]:
+    """Training pieces written for instruments (quartets, piano works, songs' accompaniments), rendered several
+    times from different starting points: the rest of TRAIN_FOLDERS is mostly chorales and vocal polyphony."""
+    from music21 import corpus
+
+    held = set(HELD_OUT) | set(validation_paths())
+    return sorted(r for r in (_rel(p) for p in corpus.getPaths())
+                  if r.split("/")[0] in INSTRUMENTAL_FOLDERS and r not in held and not r.endswith(".krn"))
 
 
 def validation_paths(count: int = 6, train_limit: int = 420, seed: int = 0) -> list[str]:

@@ -1,8 +1,9 @@
 """Training data: generated performances and corpus pieces rendered with three soundfonts (FluidR3, csound's
-GM bank, MuseScore General; never TimGM6mb, the benchmark's), as spectrogram shards."""
+GM bank, MuseScore General; never TimGM6mb, the benchmark's) and the FreePats piano, as spectrogram shards."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -15,7 +16,7 @@ from recog_piano import corpus, performances
 from recog_piano.features import logspec
 from recog_piano.synth import render
 
-TRAIN_FONTS = {"fluidr3": 0.45, "csound": 0.3, "musescore": 0.25}  # soundfont: share of the rendered takes
+TRAIN_FONTS = {"fluidr3": 0.35, "csound": 0.25, "musescore": 0.2, "freepats": 0.2}  # share of the rendered takes
 
 
 def _render_item(notes: list[NoteEvent], rng: np.random.Generator) -> np.ndarray:
@@ -26,16 +27,27 @@ def _render_item(notes: list[NoteEvent], rng: np.random.Generator) -> np.ndarray
                   bend_cents=float(rng.uniform(-8, 8)))
 
 
+def _piece_or_error(rel: str) -> list[NoteEvent] | Exception:
+    try:
+        return corpus.piece_notes(rel)
+    except Exception as e:  # a corpus file music21 cannot convert
+        return e
+
+
 def _note_array(notes: list[NoteEvent]) -> np.ndarray:
     return np.array([[n.pitch, n.onset, n.offset, n.velocity] for n in notes], np.float32).reshape(-1, 4)
 
 
-def build(out: Path, generated: int, pieces: int, seed: int = 0, excerpt: float = 45.0, prefix: str = "shard") -> None:
-    """Write ``out/<prefix>-*.npz`` (spectrogram float16, notes) for ``generated`` takes and ``pieces`` pieces."""
+def build(out: Path, generated: int, pieces: int, seed: int = 0, excerpt: float = 45.0, prefix: str = "shard",
+          instrumental: int = 0) -> None:
+    """Write ``out/<prefix>-*.npz`` (spectrogram float16, notes) for ``generated`` takes, the first ``excerpt``
+    seconds of ``pieces`` pieces and ``instrumental`` excerpts from anywhere in each instrumental piece."""
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    jobs = [("gen", i) for i in range(generated)] + [("corpus", p) for p in corpus.training_paths(pieces, seed)]
+    jobs = ([("gen", i) for i in range(generated)] + [("corpus", p) for p in corpus.training_paths(pieces, seed)]
+            + [("excerpt", p) for p in corpus.instrumental_paths() for _ in range(instrumental)])
     order = rng.permutation(len(jobs))
+    parsed = functools.cache(_piece_or_error)  # each piece is parsed once however often it is rendered
     t0 = time.time()
     for k, j in enumerate(order):
         kind, what = jobs[j]
@@ -46,10 +58,17 @@ def build(out: Path, generated: int, pieces: int, seed: int = 0, excerpt: float 
             if kind == "gen":
                 notes = performances.performance(seed * 100000 + int(what), duration=float(rng.uniform(20, 40)))
             else:
-                notes = corpus.perform(corpus.piece_notes(what), seed=seed * 100000 + k)
-                notes = [n for n in notes if n.onset < excerpt]
+                notes = parsed(what)
+                if isinstance(notes, Exception):
+                    raise notes
+                notes = corpus.perform(notes, seed=seed * 100000 + k)
+                start = 0.0  # an excerpt starts anywhere, 0.2 s before its first note, as perform() does
+                if kind == "excerpt" and notes:
+                    start = float(rng.uniform(0, max(0.0, max(n.onset for n in notes) - excerpt)))
+                notes = [n for n in notes if start <= n.onset < start + excerpt]
+                lead = min((n.onset for n in notes), default=0.0) - 0.2 if start else 0.0
                 for n in notes:
-                    n.offset = min(n.offset, excerpt + 1.0)
+                    n.onset, n.offset = n.onset - lead, min(n.offset, start + excerpt + 1.0) - lead
             if not notes:
                 continue
             audio = _render_item(notes, rng)
@@ -93,4 +112,5 @@ if __name__ == "__main__":
     if a[0] == "rerender":
         rerender(Path(a[1]), Path(a[2]), int(a[3]), int(a[4]))
         sys.exit(0)
-    build(Path(a[0]), int(a[1]), int(a[2]), int(a[3]) if len(a) > 3 else 0, prefix=a[4] if len(a) > 4 else "shard")
+    build(Path(a[0]), int(a[1]), int(a[2]), int(a[3]) if len(a) > 3 else 0, prefix=a[4] if len(a) > 4 else "shard",
+          instrumental=int(a[5]) if len(a) > 5 else 0)

@@ -90,19 +90,20 @@ class NoteDecoder:
         on, _off, fr, vel = cur
         t = self.t
         peak = (on >= self.th.onset) & (on >= self._prev) & (on > nxt_onset)
-        # sub-frame onset time from a parabola through the three onset probabilities
-        den = self._prev - 2 * on + nxt_onset
-        shift = np.where(np.abs(den) > 1e-6, 0.5 * (self._prev - nxt_onset) / np.where(den == 0, 1, den), 0.0)
-        when = (t + np.clip(shift, -0.5, 0.5)) / FPS
         stop = self.active & (((fr < self.th.frame) & (t > self.start_frame + 1)) | peak)
+        if peak.any():  # most frames have no onset: skip the per-onset work there
+            # sub-frame onset time from a parabola through the three onset probabilities
+            den = self._prev - 2 * on + nxt_onset
+            shift = np.where(np.abs(den) > 1e-6, 0.5 * (self._prev - nxt_onset) / np.where(den == 0, 1, den), 0.0)
+            when = (t + np.clip(shift, -0.5, 0.5)) / FPS
+            near = np.max([self._prev2, self._prev, on, nxt_onset], axis=0)  # onsets within two frames
+            padded = np.pad(near, HARMONICS[-1])
+            related = np.max([padded[HARMONICS[-1] + d:HARMONICS[-1] + d + self.keys]
+                              for h in HARMONICS for d in (h, -h)], axis=0)
         for k in np.flatnonzero(stop & self.confirmed):  # an unconfirmed note that stops here is dropped
             end = when[k] if peak[k] else t / FPS
             ended.append(self._note(k, max(end, self.start[k] + 1 / FPS)))
         self.active[stop] = False
-        near = np.max([self._prev2, self._prev, on, nxt_onset], axis=0)  # onsets within two frames
-        padded = np.pad(near, HARMONICS[-1])
-        related = np.max([padded[HARMONICS[-1] + d:HARMONICS[-1] + d + self.keys] for h in HARMONICS for d in (h, -h)],
-                         axis=0)
         for k in np.flatnonzero(peak):
             self.need[k] = CONFIRM + int(related[k] > on[k])
             self.active[k], self.confirmed[k] = True, bool(on[k] >= SURE)

@@ -1,4 +1,5 @@
-"""Piano audio from notes: MIDI writing for FluidSynth and rendering with a General MIDI soundfont."""
+"""Piano audio from notes: MIDI writing, and rendering with a General MIDI soundfont (FluidSynth) or the
+FreePats patches (TiMidity++)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ SOUNDFONTS = {
     "timgm6mb": ("/usr/share/sounds/sf2/TimGM6mb.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf3"),
     "csound": ("/usr/share/sounds/sf2/sf_GMbank.sf2",),
     "musescore": ("/usr/share/sounds/sf3/MuseScore_General_Lite.sf3",),
+    "musescore-full": ("/usr/share/sounds/sf3/MuseScore_General_Full.sf3",),
+    "freepats": ("/etc/timidity/freepats.cfg",),  # a TiMidity++ configuration, not a soundfont
 }
 
 
 def soundfont(name: str) -> Path:
-    """The path of an installed soundfont (Debian's fluid-soundfont-gm, timgm6mb-soundfont, csound-soundfont or
-    musescore-general-soundfont-small)."""
+    """The path of an installed soundfont (Debian's fluid-soundfont-gm, timgm6mb-soundfont, csound-soundfont,
+    musescore-general-soundfont-small, musescore-general-soundfont or freepats)."""
     for p in SOUNDFONTS[name]:
         if Path(p).is_file():
             return Path(p)
@@ -48,19 +51,25 @@ def write_midi(notes: list[Note], path: Path, program: int = 0, bend_cents: floa
 def render(notes: list[Note], font: str = "fluidr3", sample_rate: int = 16000, program: int = 0,
            reverb: bool = False, chorus: bool = False, gain: float = 0.5, bend_cents: float = 0.0,
            tail: float = 1.0) -> np.ndarray:
-    """Render notes with FluidSynth; returns mono float32 samples at ``sample_rate``."""
-    exe = shutil.which("fluidsynth")
+    """Render notes with FluidSynth (TiMidity++ for ``freepats``); returns mono float32 samples at
+    ``sample_rate``."""
+    tool = "timidity" if font == "freepats" else "fluidsynth"
+    exe = shutil.which(tool)
     if exe is None:
-        raise FileNotFoundError("fluidsynth is not installed (Debian package fluidsynth)")
+        raise FileNotFoundError(f"{tool} is not installed (Debian package {tool})")
     sf2 = soundfont(font)
     end = max((n.offset for n in notes), default=0.0) + tail
     with tempfile.TemporaryDirectory() as tmp:
         mid, wav = Path(tmp) / "in.mid", Path(tmp) / "out.wav"
         write_midi(notes, mid, program=program, bend_cents=bend_cents)
-        cmd = [exe, "-ni", "-q", "-g", f"{gain:.3f}", "-r", str(sample_rate), "-F", str(wav),
-               "-o", f"synth.reverb.active={int(reverb)}", "-o", f"synth.chorus.active={int(chorus)}",
-               "-o", "synth.dynamic-sample-loading=1",
-               str(sf2), str(mid)]
+        if tool == "timidity":  # its default volume is about twice FluidSynth's at -g 0.5
+            cmd = [exe, "-c", str(sf2), "--preserve-silence", "-Ow", "-o", str(wav), "-s", str(sample_rate),
+                   f"-A{int(gain * 50)}",
+                   "-EFreverb=" + ("f" if reverb else "d"), "-EFchorus=" + ("n" if chorus else "d"), str(mid)]
+        else:
+            cmd = [exe, "-ni", "-q", "-g", f"{gain:.3f}", "-r", str(sample_rate), "-F", str(wav),
+                   "-o", f"synth.reverb.active={int(reverb)}", "-o", f"synth.chorus.active={int(chorus)}",
+                   "-o", "synth.dynamic-sample-loading=1", str(sf2), str(mid)]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         audio, sr = sf.read(str(wav), dtype="float32", always_2d=True)
     mono = audio.mean(axis=1)
