@@ -198,12 +198,14 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (cosine decay over --minutes)")
     ap.add_argument("--resume", type=Path, default=None)
+    ap.add_argument("--seed", type=int, default=0, help="seed of the example order and the augmentation")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is the most efficient on a busy CPU)")
     ap.add_argument("--skip-build", action="store_true", help="train on the shards already there")
     a = ap.parse_args(argv)
     if not a.skip_build and not (a.data / "shard.done.json").exists():
         build(a.data, a.generated, a.pieces)
-    path = train(a.data, a.out, a.minutes, batch=a.batch, lr=a.lr, resume=a.resume, threads=a.threads)
+    path = train(a.data, a.out, a.minutes, batch=a.batch, lr=a.lr, resume=a.resume, threads=a.threads,
+                 seed=a.seed)
     from recog_piano.evaluation import tune
 
     th = tune(str(path))
