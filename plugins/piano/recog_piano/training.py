@@ -194,6 +194,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--out", type=Path, default=Path("runs/piano"))
     ap.add_argument("--generated", type=int, default=160, help="generated performances to render")
     ap.add_argument("--pieces", type=int, default=420, help="music21 corpus pieces to render")
+    ap.add_argument("--instrumental", type=int, default=3, help="excerpts to render of each instrumental piece")
     ap.add_argument("--minutes", type=float, default=55.0, help="wall-clock training budget")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (cosine decay over --minutes)")
@@ -203,7 +204,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--skip-build", action="store_true", help="train on the shards already there")
     a = ap.parse_args(argv)
     if not a.skip_build and not (a.data / "shard.done.json").exists():
-        build(a.data, a.generated, a.pieces)
+        build(a.data, a.generated, a.pieces, instrumental=a.instrumental)
     path = train(a.data, a.out, a.minutes, batch=a.batch, lr=a.lr, resume=a.resume, threads=a.threads,
                  seed=a.seed)
     from recog_piano.evaluation import tune
