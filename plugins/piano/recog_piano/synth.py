@@ -18,14 +18,13 @@ SOUNDFONTS = {
     "timgm6mb": ("/usr/share/sounds/sf2/TimGM6mb.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf3"),
     "csound": ("/usr/share/sounds/sf2/sf_GMbank.sf2",),
     "musescore": ("/usr/share/sounds/sf3/MuseScore_General_Lite.sf3",),
-    "musescore-full": ("/usr/share/sounds/sf3/MuseScore_General_Full.sf3",),
     "freepats": ("/etc/timidity/freepats.cfg",),  # a TiMidity++ configuration, not a soundfont
 }
 
 
 def soundfont(name: str) -> Path:
     """The path of an installed soundfont (Debian's fluid-soundfont-gm, timgm6mb-soundfont, csound-soundfont,
-    musescore-general-soundfont-small, musescore-general-soundfont or freepats)."""
+    musescore-general-soundfont-small or freepats)."""
     for p in SOUNDFONTS[name]:
         if Path(p).is_file():
             return Path(p)
@@ -62,10 +61,10 @@ def render(notes: list[Note], font: str = "fluidr3", sample_rate: int = 16000, p
     with tempfile.TemporaryDirectory() as tmp:
         mid, wav = Path(tmp) / "in.mid", Path(tmp) / "out.wav"
         write_midi(notes, mid, program=program, bend_cents=bend_cents)
-        if tool == "timidity":  # its default volume is about twice FluidSynth's at -g 0.5
+        if tool == "timidity":  # -A is a volume in percent: -A(50 x gain) is about as loud as FluidSynth's -g gain
             cmd = [exe, "-c", str(sf2), "--preserve-silence", "-Ow", "-o", str(wav), "-s", str(sample_rate),
-                   f"-A{int(gain * 50)}",
-                   "-EFreverb=" + ("f" if reverb else "d"), "-EFchorus=" + ("n" if chorus else "d"), str(mid)]
+                   f"-A{int(gain * 50)}", "-EFreverb=" + ("f" if reverb else "d"),
+                   "-EFchorus=" + ("n" if chorus else "d"), str(mid)]
         else:
             cmd = [exe, "-ni", "-q", "-g", f"{gain:.3f}", "-r", str(sample_rate), "-F", str(wav),
                    "-o", f"synth.reverb.active={int(reverb)}", "-o", f"synth.chorus.active={int(chorus)}",
