@@ -169,7 +169,7 @@ def run(model: str = transcriber.MODEL_ID, with_basic_pitch: bool = True, font: 
 
 def table(report: dict) -> str:
     lines = [f"held-out: {report['pieces']} music21 corpus pieces never trained on, {report['seconds']:.0f} s, "
-             f"rendered with {report['font']} (training used FluidR3, csound GM, MuseScore General, FreePats)",
+             f"rendered with {report['font']} (training used {', '.join(TRAIN_FONTS)})",
              f"{'system':14s} {'onset F1':>9s} {'onset+offset F1':>16s} {'frame F1':>9s} {'x real time':>12s}"]
     for name, r in report["systems"].items():
         lines.append(f"{name:14s} {r['onset_f1']:9.3f} {r['offset_f1']:16.3f} {r['frame_f1']:9.3f} "

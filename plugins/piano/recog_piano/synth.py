@@ -52,11 +52,11 @@ def render(notes: list[Note], font: str = "fluidr3", sample_rate: int = 16000, p
            tail: float = 1.0) -> np.ndarray:
     """Render notes with FluidSynth (TiMidity++ for ``freepats``); returns mono float32 samples at
     ``sample_rate``."""
-    tool = "timidity" if font == "freepats" else "fluidsynth"
+    sf2 = soundfont(font)
+    tool = "timidity" if sf2.suffix == ".cfg" else "fluidsynth"  # a TiMidity++ configuration, or a soundfont
     exe = shutil.which(tool)
     if exe is None:
         raise FileNotFoundError(f"{tool} is not installed (Debian package {tool})")
-    sf2 = soundfont(font)
     end = max((n.offset for n in notes), default=0.0) + tail
     with tempfile.TemporaryDirectory() as tmp:
         mid, wav = Path(tmp) / "in.mid", Path(tmp) / "out.wav"
