@@ -9,7 +9,11 @@ Frame-level features are computed once; a window's features are the mean and var
 
 from __future__ import annotations
 
+import fcntl
+import functools
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import librosa
 import numpy as np
@@ -103,8 +107,19 @@ def _frames(y: np.ndarray, tuning: float | None) -> tuple[dict[str, np.ndarray],
     return frames, harmonic, percussive, onset
 
 
+@functools.cache
+def warm_up() -> None:
+    """Run the recipe once on 3 s of noise under a lock that every process shares. librosa's numba kernels are
+    cached on disk, and two processes compiling the same one at once can leave a cache that crashes whoever
+    loads it later (numba issue 10128; batch workers and parallel tests start together)."""
+    with open(Path(tempfile.gettempdir()) / "recog-genre-numba.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        _frames(np.random.default_rng(0).standard_normal(3 * SR).astype(np.float32), None)
+
+
 def analyse(y: np.ndarray) -> Analysis:
     """Frame-level features of mono float audio at :data:`SR` (long files in overlapping blocks)."""
+    warm_up()
     y = np.ascontiguousarray(y, dtype=np.float32)
     n = len(y)
     n_frames = 1 + n // HOP
