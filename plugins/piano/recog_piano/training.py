@@ -251,12 +251,14 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--pedal", type=float, default=0.5, help="share of rendered takes played with the sustain pedal")
     ap.add_argument("--recorded", type=float, default=0.75,
                     help="share of rendered takes played through a simulated room and microphone")
+    ap.add_argument("--modal", type=float, default=0.2, help="share of rendered takes played on a modal piano")
     ap.add_argument("--seed", type=int, default=0, help="seed of the example order and the augmentation")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is the most efficient on a busy CPU)")
     ap.add_argument("--skip-build", action="store_true", help="train on the shards already there")
     a = ap.parse_args(argv)
     if not a.skip_build and not (a.data / "shard.done.json").exists():
-        build(a.data, a.generated, a.pieces, instrumental=a.instrumental, pedal=a.pedal, recorded=a.recorded)
+        build(a.data, a.generated, a.pieces, instrumental=a.instrumental, pedal=a.pedal, recorded=a.recorded,
+              modal_share=a.modal)
     path = train(a.data, a.out, a.minutes, batch=a.batch, lr=a.lr, resume=a.resume, threads=a.threads,
                  seed=a.seed, init=a.init, keep_every=a.keep_every)
     from recog_piano.evaluation import tune
