@@ -90,7 +90,9 @@ def build(out: Path, generated: int, pieces: int, seed: int = 0, excerpt: float 
         except Exception as e:  # a corpus file music21 cannot convert: skip it, say so
             print(f"skip {what}: {type(e).__name__}: {e}", file=sys.stderr)
             continue
-        np.savez(dest, spec=logspec(audio).astype(np.float16), notes=_note_array(notes), source=str(what))
+        part = dest.with_name("part-" + dest.name)  # renamed when complete: a trainer may be reading the folder
+        np.savez(part, spec=logspec(audio).astype(np.float16), notes=_note_array(notes), source=str(what))
+        part.rename(dest)
         if k % 20 == 0:
             print(f"{k}/{len(jobs)} {time.time() - t0:.0f}s", flush=True)
     (out / f"{prefix}.done.json").write_text(json.dumps({"generated": generated, "pieces": pieces, "seed": seed,
