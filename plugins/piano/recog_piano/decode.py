@@ -3,8 +3,10 @@
 A note whose onset probability is under SURE counts only if the frame head still holds it two frames after its
 onset frame, three when a key a harmonic away (an octave, a twelfth, ... above or below) has a stronger onset
 within two frames: the blips that die sooner are the network's harmonic ghosts and attack thumps (a twelfth
-over a loud note, a low key at a chord's attack). A sure onset is reported at once, for the live latency. The
-decoder is incremental (frames may arrive in any chunking) and gives the same notes as one pass.
+over a loud note, a low key at a chord's attack). A key its frame head held within the last RECENT frames is
+struck again only by an onset of at least ``Thresholds.restrike``: the weaker peaks there are the swells and
+beats of a sounding string. A sure onset is reported at once, for the live latency. The decoder is incremental
+(frames may arrive in any chunking) and gives the same notes as one pass.
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ from recog_piano.notes import LOWEST
 class Thresholds:
     onset: float = 0.5
     frame: float = 0.5
+    restrike: float = 0.0  # onset probability that strikes a key again while it sounds (0: any onset peak)
 
 
 CONFIRM = 2  # frames after its onset frame at which a weak note must still sound to count (64 ms)
 HARMONICS = (12, 19, 24, 28, 31, 34, 36)  # semitones to the keys whose stronger onset makes it wait one frame more
 SURE = 0.9  # onset probability from which a note counts at once (tuned on the validation pieces)
+RECENT = 3  # frames: a key its frame head held this recently needs a Thresholds.restrike onset
 
 
 class NoteDecoder:
@@ -47,6 +51,7 @@ class NoteDecoder:
         self.need = np.full(keys, CONFIRM)  # frames after the onset frame at which the note is confirmed
         self.vel = np.zeros(keys)
         self.conf = np.zeros(keys)
+        self.sounded = np.full(keys, -RECENT - 1)  # last frame at which each key's frame head held it
 
     def push(self, onset, offset, frame, velocity) -> tuple[list[NoteEvent], list[NoteEvent]]:
         """Add frames (each (n, 88)); returns (notes started, notes ended) so far.
@@ -90,6 +95,7 @@ class NoteDecoder:
         on, _off, fr, vel = cur
         t = self.t
         peak = (on >= self.th.onset) & (on >= self._prev) & (on > nxt_onset)
+        peak &= (on >= self.th.restrike) | (self.sounded < t - RECENT)  # a weak onset of a sounding key: a swell
         stop = self.active & (((fr < self.th.frame) & (t > self.start_frame + 1)) | peak)
         if peak.any():  # most frames have no onset: skip the per-onset work there
             # sub-frame onset time from a parabola through the three onset probabilities
@@ -111,5 +117,6 @@ class NoteDecoder:
             self.vel[k], self.conf[k] = vel[k], on[k]
             if self.confirmed[k]:
                 started.append(self._note(k, self.start[k]))
+        self.sounded[fr >= self.th.frame] = t
         self._prev2, self._prev = self._prev, on
         self.t += 1
