@@ -103,10 +103,11 @@ def validation_data(fonts=TRAIN_FONTS, recorded: bool = True) -> list[tuple[np.n
     return data
 
 
-def tune(model: str, onsets=(0.2, 0.3, 0.4, 0.5, 0.6), frames=(0.2, 0.3, 0.4, 0.5), fonts=TRAIN_FONTS,
-         recorded: bool = True, log=print) -> Thresholds:
+def tune(model: str, onsets=(0.2, 0.3, 0.4, 0.5, 0.6), frames=(0.2, 0.3, 0.4, 0.5), restrikes=(0.0, 0.6, 0.7, 0.8, 0.9),
+         holds=(1, 2, 3), fonts=TRAIN_FONTS, recorded: bool = True, log=print) -> Thresholds:
     """Decoder thresholds with the best mean onset F1 (then frame F1) on the validation renders (clean, and with
-    ``recorded`` also through a simulated room and microphone)."""
+    ``recorded`` also through a simulated room and microphone): onset and frame thresholds first, then the
+    restrike threshold and the hold at those."""
     data = validation_data(fonts, recorded)
     sess = transcriber.session(model)
     meta = sess.get_modelmeta().custom_metadata_map
@@ -116,19 +117,19 @@ def tune(model: str, onsets=(0.2, 0.3, 0.4, 0.5, 0.6), frames=(0.2, 0.3, 0.4, 0.
         spec = np.concatenate([np.full((left, N_BINS), FLOOR, np.float32), logspec(audio),
                                np.full((right, N_BINS), FLOOR, np.float32)])
         outs.append([o[0] for o in sess.run(None, {"spec": spec[None]})])
-    best = None
-    for on in onsets:
-        for fr in frames:
-            per = []
-            for (_, ref), heads in zip(data, outs, strict=True):
-                d = NoteDecoder(Thresholds(on, fr))
-                _, ended = d.push(*heads)
-                per.append(scores(ref, ended + d.finish()[1]))
-            key = (np.mean([p["onset_f1"] for p in per]), np.mean([p["frame_f1"] for p in per]))
-            log(f"  onset {on:.2f} frame {fr:.2f}: onset F1 {key[0]:.3f} frame F1 {key[1]:.3f}")
-            if best is None or key > best[0]:
-                best = (key, Thresholds(on, fr))
-    return best[1]
+
+    def score(th: Thresholds) -> tuple[float, float]:
+        per = []
+        for (_, ref), heads in zip(data, outs, strict=True):
+            d = NoteDecoder(th)
+            _, ended = d.push(*heads)
+            per.append(scores(ref, ended + d.finish()[1]))
+        key = (float(np.mean([p["onset_f1"] for p in per])), float(np.mean([p["frame_f1"] for p in per])))
+        log(f"  {th}: onset F1 {key[0]:.4f} frame F1 {key[1]:.4f}")
+        return key
+
+    best = max((Thresholds(on, fr) for on in onsets for fr in frames), key=score)
+    return max((Thresholds(best.onset, best.frame, r, h) for r in restrikes for h in holds), key=score)
 
 
 def basic_pitch(audio: np.ndarray, rate: int) -> list[NoteEvent]:

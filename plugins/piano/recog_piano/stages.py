@@ -95,7 +95,7 @@ class Transcriber:
         self.stream = Stream(params.model)
         th = self.stream.decoder.th
         self.stream.decoder.th = Thresholds(params.onset_threshold or th.onset, params.frame_threshold or th.frame,
-                                            th.restrike)
+                                            th.restrike, th.hold)
         self.audio = _Resampled(SAMPLE_RATE, self.input)
         self.notes: list[NoteEvent] = []
 

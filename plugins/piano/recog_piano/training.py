@@ -264,6 +264,7 @@ def main(argv: list[str]) -> int:
     from recog_piano.evaluation import tune
 
     th = tune(str(path))
-    stamp(path, onset_threshold=th.onset, frame_threshold=th.frame)
+    stamp(path, onset_threshold=th.onset, frame_threshold=th.frame, restrike_threshold=th.restrike,
+          hold_frames=th.hold)
     print(f"wrote {path} (decoder thresholds: onset {th.onset}, frame {th.frame})")
     return 0
