@@ -18,7 +18,8 @@ from scipy import signal
 
 def room_impulse(rng: np.random.Generator, sample_rate: int) -> np.ndarray:
     """A synthetic room impulse response: RT60 0.15-1.2 s, 3-12 early reflections within 3-40 ms, a
-    direct-to-reverberant ratio of -3 to +15 dB; the normalised response has a unit direct path."""
+    direct-to-reverberant ratio of -3 to +15 dB (less where a reflection would outdo the direct sound); the response
+    has a unit direct path, its strongest arrival."""
     rt60 = float(rng.uniform(0.15, 1.2))
     length = int(min(1.5 * rt60, 1.6) * sample_rate)
     t = np.arange(length) / sample_rate
@@ -35,6 +36,7 @@ def room_impulse(rng: np.random.Generator, sample_rate: int) -> np.ndarray:
     drr = 10 ** (rng.uniform(-3, 15) / 10)  # energy of the direct path over that of everything else
     rest = ir + tail
     rest *= np.sqrt(1.0 / (drr * max(float(np.sum(rest**2)), 1e-12)))
+    rest *= min(1.0, 0.8 / max(float(np.max(np.abs(rest))), 1e-12))  # the direct sound stays the strongest arrival
     rest[0] = 1.0
     return rest.astype(np.float32)
 

@@ -266,5 +266,5 @@ def main(argv: list[str]) -> int:
     th = tune(str(path))
     stamp(path, onset_threshold=th.onset, frame_threshold=th.frame, restrike_threshold=th.restrike,
           hold_frames=th.hold)
-    print(f"wrote {path} (decoder thresholds: onset {th.onset}, frame {th.frame})")
+    print(f"wrote {path} (decoder: {th})")
     return 0
