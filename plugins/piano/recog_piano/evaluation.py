@@ -260,6 +260,9 @@ def table(report: dict) -> str:
         for name, r in entry["systems"].items():
             lines.append(f"{name:14s} {r['onset_f1']:9.3f} {r['pooled_onset_f1']:7.3f} {r['offset_f1']:16.3f} "
                          f"{r['frame_f1']:9.3f} {r['x_realtime']:12.1f}")
+        if "Basic Pitch" in entry["systems"]:
+            ours, anchor = entry["systems"]["recog piano"], entry["systems"]["Basic Pitch"]
+            lines.append(f"speed ratio to Basic Pitch (same run): {ours['x_realtime'] / anchor['x_realtime']:.2f}x")
     lat = report["latency_ms"]
     lines.append(f"\nlive latency (64 ms chunks, onset to event, held-out renders): median {lat['median']:.0f} ms, "
                  f"p95 {lat['p95']:.0f} ms, max {lat['max']:.0f} ms over {lat['notes']} notes")
