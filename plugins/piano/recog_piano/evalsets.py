@@ -3,6 +3,7 @@ room and microphone, and real piano recordings with their performance MIDI (``..
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,8 @@ from recog_piano import acoustics
 from recog_piano.evaluation import CACHE, RENDER_RATE, heldout_set
 from recog_piano.pedal import sounding
 
-REAL = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "piano-real"
+SHARED = Path(os.environ.get("RECOG_SHARED_DATA", Path(__file__).resolve().parents[3].parent / "shared" / "data"))
+REAL = SHARED / "piano-real"
 RECORDED_SEED = 17000  # the rooms and microphones of the recorded set (training draws its own at random)
 
 
