@@ -96,6 +96,11 @@ def run(
         _error(f"--out {out_dir}: exists and is not a folder")
         raise typer.Exit(2)
     try:
+        outputs.check_paths(p.outputs, out_dir)
+    except outputs.OutputPathError as e:
+        _error(f"{pipeline}: {e}")
+        raise typer.Exit(2) from e
+    try:
         inputs = batch.plan(p, input)
     except InputError as e:
         _error(e)

@@ -29,7 +29,7 @@ class OutputPathError(RecogError):
 
 def check_template(path: str, extra: tuple[str, ...] = ()) -> None:
     """Refuse a template that names anything but ``{stem}``, ``{out}`` (and the renderer's ``extra`` fields),
-    or that leaves the output folder."""
+    or a relative one that climbs out of the output folder (absolute paths are checked by :func:`resolve`)."""
     try:
         parts = list(string.Formatter().parse(path))
     except ValueError as e:
@@ -42,7 +42,7 @@ def check_template(path: str, extra: tuple[str, ...] = ()) -> None:
             raise OutputPathError(f"output path {path!r}: {shown} is not allowed; a path may name only "
                                   + ", ".join("{" + f + "}" for f in (*FIELDS, *extra)))
     rendered = path.format_map({"stem": "x", "out": ".", **dict.fromkeys(extra, "x")})
-    if os.path.isabs(rendered) or posixpath.normpath(rendered.replace(os.sep, "/")).startswith(".."):
+    if not os.path.isabs(rendered) and posixpath.normpath(rendered.replace(os.sep, "/")).startswith(".."):
         raise OutputPathError(f"output path {path!r} leaves the output folder; paths are relative to --out")
 
 
@@ -63,8 +63,19 @@ def resolve(out_dir: Path | None, stem: str, suffix: str, path: str | None) -> P
     base = out_dir if out_dir is not None else Path(".")
     final = base / render(path, stem)
     if not final.resolve().is_relative_to(base.resolve()):
-        raise OutputPathError(f"output path {path!r} leaves the output folder {base}")
+        raise OutputPathError(f"output path {path!r} is outside the output folder {base}; paths are relative "
+                              "to --out and stay inside it")
     return final
+
+
+def check_paths(nodes, out_dir: Path | None) -> None:
+    """Resolve the ``path`` of every output node against ``out_dir`` before any input runs."""
+    for node in nodes:
+        template = getattr(node.params, "path", None)
+        if isinstance(template, str) and template:
+            extra = getattr(node.spec.params, "path_fields", ())
+            resolve(out_dir, "x", "", template.format_map({**dict.fromkeys(extra, "x"), "stem": "{stem}",
+                                                           "out": "{out}"}))
 
 
 class Staging:

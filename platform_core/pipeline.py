@@ -334,11 +334,10 @@ def _topological(steps: dict[str, Node], errs: _Errors) -> list[str]:
                 state[name] = "done"
                 ordered.append(name)
             elif inp in steps and state.get(inp) == "busy":
-                trail, at = [inp], name
-                while at != inp:
-                    trail.append(at)
-                    at = parent[at]
-                errs.add(f"cycle in the pipeline: {' -> '.join(reversed([inp, *trail]))}")
+                chain = [name]
+                while chain[-1] != inp:
+                    chain.append(parent[chain[-1]])
+                errs.add(f"cycle in the pipeline: {' -> '.join([*reversed(chain), inp])}")
             elif inp in steps and inp not in state:
                 state[inp], parent[inp] = "busy", name
                 stack.append((inp, iter(steps[inp].inputs)))

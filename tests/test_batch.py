@@ -1,7 +1,6 @@
 """Batch and live runs through the real `recog` command, with the io plugin's file and replay sources."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -11,14 +10,7 @@ import cv2
 import numpy as np
 import soundfile as sf
 
-
-def recog(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
-
-
-def records(out):
-    return {r["input"]: r for r in map(json.loads, (out / "results.jsonl").read_text().splitlines())}
+from conftest import recog, records
 
 
 def test_failing_inputs_are_recorded_and_the_batch_goes_on(tmp_path, toy_site):
@@ -38,7 +30,7 @@ def test_failing_inputs_are_recorded_and_the_batch_goes_on(tmp_path, toy_site):
     assert recs[str(imgs / "a_good.png")]["ok"] and recs[str(imgs / "c_good.png")]["ok"]
     bad = recs[str(imgs / "b_corrupt.png")]
     assert not bad["ok"] and "b_corrupt.png" in bad["error"]
-    assert all(os.path.exists(f) for f in bad["outputs"])  # what a failed input wrote is kept and listed
+    assert bad["outputs"] == [] and not (out / "b_corrupt.jsonl").exists()  # a failed input leaves no file
     assert (out / "a_good.jsonl").exists() and (out / "c_good.jsonl").exists()
     assert "b_corrupt.png" in r.stderr and "2 of 3 inputs ok" in r.stderr
 
