@@ -7,7 +7,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -69,14 +69,24 @@ def plan(p: Pipeline, input_spec: str | None) -> list[str | None]:
     return expand(str(input_spec), exts)
 
 
-def _pipeline(file: str, overrides_json: str) -> Pipeline:
-    """The parsed pipeline, cached per process until the file changes."""
-    return _parsed(file, os.stat(file).st_mtime_ns, overrides_json)
+def load(file: str, overrides: dict[str, dict[str, Any]]) -> Pipeline:
+    """The parsed pipeline, cached per process until the file changes (forked workers inherit the cache, so
+    a batch parses its file once)."""
+    return _parsed(str(file), os.stat(file).st_mtime_ns, json.dumps(overrides, sort_keys=True))
 
 
 @lru_cache(maxsize=8)
 def _parsed(file: str, mtime_ns: int, overrides_json: str) -> Pipeline:
     return pipeline_mod.load(file, plugins.registry(), json.loads(overrides_json))
+
+
+def with_input(p: Pipeline, path: str) -> Pipeline:
+    """``p`` with every source that --input overrides reading ``path`` instead."""
+    sources = dict(p.sources)
+    for name in input_sources(p):
+        node = sources[name]
+        sources[name] = replace(node, params=node.params.model_copy(update={node.spec.input_param: path}))
+    return replace(p, sources=sources)
 
 
 def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Record:
@@ -89,12 +99,9 @@ def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Record:
     staging = outputs.Staging()
     ctx = Context(input=job.input, out_dir=Path(job.out_dir) if job.out_dir else None, stem=job.stem)
     try:
-        overrides = {k: dict(v) for k, v in job.overrides.items()}
+        p = load(job.file, job.overrides)
         if job.input is not None:
-            p0 = _pipeline(job.file, json.dumps(job.overrides, sort_keys=True))
-            for name in input_sources(p0):
-                overrides.setdefault(name, {})[p0.sources[name].spec.input_param] = job.input
-        p = _pipeline(job.file, json.dumps(overrides, sort_keys=True))
+            p = with_input(p, job.input)
         if not p.live:  # live outputs are streams read while they grow: written in place
             ctx.staging = staging
         run = Run(p, ctx, plugins.registry().pm.hook, progress)

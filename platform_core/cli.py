@@ -55,7 +55,8 @@ def _registry() -> plugins.Registry:
 def _load(file: Path, sets: list[str] | None = None) -> tuple[pipeline_mod.Pipeline, dict]:
     try:
         overrides = pipeline_mod.parse_set(sets or [])
-        return pipeline_mod.load(file, _registry(), overrides), overrides
+        _registry()
+        return batch.load(str(file), overrides), overrides
     except PipelineError as e:
         for line in str(e).splitlines():
             _error(line)

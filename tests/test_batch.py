@@ -104,3 +104,21 @@ def test_ctrl_c_on_a_live_run_leaves_complete_outputs(tmp_path, toy_site):
     assert lines and [json.loads(x)["data"] for x in lines] == list(range(1, len(lines) + 1))
     (rec,) = records(out).values()
     assert rec["ok"] and rec["outputs"] == [str(sink)]
+
+
+def test_a_batch_parses_its_pipeline_file_once(tmp_path, toy_site, monkeypatch):
+    from conftest import count_files
+    from platform_core import batch
+    from platform_core import pipeline as pipeline_mod
+
+    inputs = count_files(tmp_path / "in", {"a": 1, "b": 2, "c": 3})
+    pipe = tmp_path / "p.yaml"
+    pipe.write_text("version: 1\nsteps:\n  - {use: toy.count, path: x.count}\n  - {use: toy.sink}\n")
+    calls = []
+    real = pipeline_mod.load
+    monkeypatch.setattr(pipeline_mod, "load", lambda *a, **k: calls.append(a) or real(*a, **k))
+    batch._parsed.cache_clear()
+    jobs = batch.make_jobs(str(pipe), {}, batch.plan(batch.load(str(pipe), {}), str(inputs)), tmp_path / "out")
+    recs = batch.run_all(jobs, 1, lambda r: None)
+    assert [r.ok for r in recs] == [True] * 3 and len(calls) == 1
+    assert [len((tmp_path / "out" / f"{n}.numbers.jsonl").read_text().splitlines()) for n in "abc"] == [1, 2, 3]
