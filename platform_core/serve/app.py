@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -101,7 +102,7 @@ def create_app(pipeline_files: list[Path], runs_dir: Path, workers: int = 2, max
         state = state_of(request)
         entry = entries.get(state.pipeline)
         records = runs.records(state.id)
-        shown = [_record_view(r, state, request, runs, web_views) for r in records]
+        shown = await run_in_threadpool(lambda: [_record_view(r, state, request, runs, web_views) for r in records])
         failed = state.state == "failed"
         return page(request, "run.html", status=422 if failed else 200, state=state, entry=entry, records=shown,
                     failed=failed)
@@ -147,9 +148,9 @@ def create_app(pipeline_files: list[Path], runs_dir: Path, workers: int = 2, max
         yield
         runs.shutdown()
 
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or ["*"]), Middleware(SecurityHeaders)]
     app = Starlette(routes=routes, exception_handlers={HTTPException: error, uploads.UploadError: error},
-                    lifespan=lifespan, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or ["*"]),
-                                                          Middleware(SecurityHeaders)])
+                    lifespan=lifespan, middleware=middleware)
     app.state.runs, app.state.entries = runs, entries
     return app
 

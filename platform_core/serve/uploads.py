@@ -40,14 +40,16 @@ async def read_form(request: Request, max_bytes: int, max_files: int) -> tuple[d
     if length is None or not length.isdigit():
         raise UploadError("the upload has no Content-Length", 411)
     if int(length) > max_bytes:
-        raise UploadError(f"the upload is {int(length) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit", 413)
+        raise UploadError(f"the upload is {int(length) / 1e6:.3g} MB, over the {max_bytes / 1e6:.3g} MB limit", 413)
     ctype = request.headers.get("content-type", "")
-    if not ctype.startswith("multipart/form-data"):
-        raise UploadError("expected a multipart/form-data upload", 415)
-    parser = _InMemoryParser(request.headers, request.stream(), max_files=max_files, max_fields=200,
-                             max_part_size=64 * 1024)
     try:
-        form = await parser.parse()
+        if ctype.startswith("multipart/form-data"):
+            form = await _InMemoryParser(request.headers, request.stream(), max_files=max_files, max_fields=200,
+                                         max_part_size=64 * 1024).parse()
+        elif ctype.startswith("application/x-www-form-urlencoded"):
+            form = await request.form(max_files=0, max_fields=200)
+        else:
+            raise UploadError("expected a form (multipart/form-data)", 415)
     except MultiPartException as e:
         raise UploadError(f"bad upload: {e.message}") from e
     fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
