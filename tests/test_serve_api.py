@@ -130,7 +130,8 @@ def test_a_bad_file_fails_its_run_with_an_error_page(servetoy, tmp_path):
         s = wait(c, run_id)
         assert s["state"] == "failed" and not s["records"][0]["ok"] and "input1.png" in s["records"][0]["error"]
         page = c.get(f"/runs/{run_id}")
-        assert page.status_code == 422 and "error-page" in page.text and "broken.png" in page.text
+        assert page.status_code == 422 and "error-page" in page.text and "broken.png: " in page.text
+        assert '<p class="error">broken.png: not a readable image' in page.text  # named as uploaded
 
 
 def test_the_queue_runs_at_most_n_at_once_and_refuses_when_full(servetoy, tmp_path):

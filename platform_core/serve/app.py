@@ -165,10 +165,14 @@ def _record_view(rec: dict, state: RunState, request: Request, runs: Runs, web_v
             continue
         name = path.relative_to(folder).as_posix()
         url = str(request.url_for("file", run_id=run_id, name=name))
-        shown.append(views.view(path, name, url, web_views))
-    return {**rec, "views": shown, "summary": views.summary(rec.get("result")),
+        v = views.view(path, name, url, web_views)
+        v.label = _download_name(path.name, state)
+        shown.append(v)
+    name = _input_name(rec.get("input"), state)
+    error = rec["error"].replace(rec["input"], name) if rec.get("error") and rec.get("input") else rec.get("error")
+    return {**rec, "error": error, "views": shown, "summary": views.summary(rec.get("result")),
             "tables": views.result_tables(rec.get("result")),
-            "record_json": json.dumps(rec, indent=1), "input_name": _input_name(rec.get("input"), state)}
+            "record_json": json.dumps(rec, indent=1), "input_name": name}
 
 
 def _download_name(name: str, state: RunState) -> str:

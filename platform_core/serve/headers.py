@@ -1,4 +1,4 @@
-"""Security headers on every response: scripts and styles only from the app itself, no sniffing, no referrer."""
+"""Security headers on every response: scripts and styles only from the app itself, no sniffing, no referrer out."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; 
 
 
 class SecurityHeaders:
-    """ASGI middleware adding Content-Security-Policy, nosniff and no-referrer to HTTP responses."""
+    """ASGI middleware adding Content-Security-Policy, nosniff and a same-origin referrer policy to HTTP responses."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -25,7 +25,7 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("Content-Security-Policy", CSP)
                 headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "no-referrer"
+                headers["Referrer-Policy"] = "same-origin"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

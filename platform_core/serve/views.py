@@ -38,6 +38,7 @@ class View:
     name: str  # path inside the run's folder
     kind: str  # image, video, audio, score, midi, table, text, html or file
     url: str
+    label: str = ""  # the name a download gets
     svg: str | None = None  # engraved score
     rows: list[list[str]] = field(default_factory=list)  # table: header first
     more: int = 0  # rows (or characters) not shown
@@ -93,20 +94,24 @@ def table(path: Path) -> tuple[list[list[str]], int]:
 
 
 def cell(value) -> str:
-    """A value as a table cell: scalars as they are, anything nested as compact JSON, cut at 200 characters."""
+    """A value as a table cell: scalars as they are (floats to 4 decimals), anything nested as compact JSON, cut at
+    200 characters."""
+    if isinstance(value, float):
+        return f"{round(value, 4):g}"
     text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def result_tables(result) -> list[tuple[str, list[list[str]], int]]:
+def result_tables(result) -> list[tuple[str, list[list[str]], int, bool]]:
     """The lists of objects in a record's ``result`` (a digit string's digits with their boxes, notes, ...) as
-    ``(key, rows with a header first, rows left out)``."""
+    ``(key, rows with a header first, rows left out, whether the page opens it)``: small flat tables open."""
     out = []
     for key, value in (result.items() if isinstance(result, dict) else [("result", result)]):
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             header = list(dict.fromkeys(k for v in value[:MAX_ROWS] for k in v))
             rows = [[cell(v.get(k)) for k in header] for v in value[:MAX_ROWS]]
-            out.append((key, [header, *rows], max(0, len(value) - MAX_ROWS)))
+            flat = all(isinstance(x, str | int | float | bool | None) for v in value for x in v.values())
+            out.append((key, [header, *rows], max(0, len(value) - MAX_ROWS), flat and len(value) <= 20))
     return out
 
 

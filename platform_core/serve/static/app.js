@@ -12,7 +12,7 @@ function pollRun(status) {
     }
     document.getElementById("state").textContent = s.state;
     document.getElementById("progress-text").textContent =
-      `${s.done} of ${s.total} inputs` + (s.packets ? `, ${s.packets} packets` : "");
+      `${s.done} of ${s.total} inputs processed` + (s.packets ? `, ${s.packets} packets` : "");
     const bar = document.getElementById("progress");
     if (bar) bar.value = s.done;
     if (s.state === "done" || s.state === "failed") location.reload();
