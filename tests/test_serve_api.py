@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
 
 import cv2
 import numpy as np
@@ -38,6 +43,7 @@ def servetoy(tmp_path, monkeypatch):
     site = tmp_path / "site"
     make_dist(site, "servetoy_plugin", TOY / "recog_servetoy.py", "servetoy = recog_servetoy")
     monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), *sys.path]))
     plugins.registry.cache_clear()
     example = tmp_path / "example.png"
     example.write_bytes(png(7))
@@ -175,3 +181,31 @@ def test_hosts_can_be_limited_against_dns_rebinding(servetoy, tmp_path):
     with client_for(pipe, tmp_path / "runs", allowed_hosts=["127.0.0.1"]) as c:
         assert c.get("/", headers={"host": "attacker.example"}).status_code == 400
         assert c.get("/", headers={"host": "127.0.0.1:8000"}).status_code == 200
+
+
+def test_recog_serve_listens_on_localhost_and_refuses_missing_pipelines(servetoy, tmp_path):
+    pipe, _ = servetoy
+    bad = subprocess.run([sys.executable, "-m", "platform_core", "serve", str(tmp_path / "nope.yaml")],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "nope.yaml: no such pipeline file" in bad.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "platform_core", "serve", str(pipe), "--port", str(port),
+                             "--runs", str(tmp_path / "runs")], stderr=subprocess.PIPE, text=True)
+    try:
+        line = next(ln for ln in proc.stderr if "recog serve:" in ln)  # after any plugin warnings
+        assert f"http://127.0.0.1:{port}/" in line
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/p/gated", timeout=5) as r:
+                    assert r.status == 200 and b'name="set.gate.scale"' in r.read()
+                    break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        assert (tmp_path / "runs").is_dir()
+    finally:
+        proc.terminate()
+        proc.wait(30)
