@@ -95,7 +95,8 @@ def test_a_sheet_page_comes_back_engraved_with_downloads(server, page, shots):
     assert got.ok and "<score-partwise" in got.text()
     assert page.locator("a.download", has_text="bach_bwv437.mid").count() == 1
     assert page.locator(".view-image img").evaluate("img => img.naturalWidth") > 0  # the overlay
-    page.screenshot(path=shots / "sheet.png", full_page=True)
+    page.locator(".view-score").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "sheet.png")
 
 
 def test_a_digit_drawn_on_the_canvas_is_read(server, page, shots):
@@ -116,6 +117,10 @@ def test_a_digit_drawn_on_the_canvas_is_read(server, page, shots):
 
 
 def test_a_piano_clip_comes_back_as_a_roll_with_playable_midi(server, page, shots):
+    page.goto(f"{server}/p/piano")
+    page.click("details.params summary")  # the form generated from the components' parameter models
+    assert page.locator("input[name='set.notes.onset_threshold']").is_visible()
+    page.screenshot(path=shots / "piano-form.png")
     upload(page, f"{server}/p/piano", ROOT / "examples/piano/cadence.wav")
     roll = page.wait_for_selector("img[alt$='.pianoroll.png']", timeout=RUN_TIMEOUT_MS)
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=roll)
@@ -135,3 +140,22 @@ def test_a_bad_file_gives_the_error_page(server, page, shots, tmp_path):
     page.wait_for_selector("#error-message")
     assert "notes.txt: a .txt file is not accepted here" in page.inner_text("#error-message")
     page.screenshot(path=shots / "error-upload.png")
+
+
+def test_a_recording_from_the_microphone_runs_like_an_upload(server, shots):
+    with sync_api.sync_playwright() as p:  # Chromium's fake microphone: a beep a second, the prompt accepted
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, "--use-fake-device-for-media-stream",
+                                                              "--use-fake-ui-for-media-stream"])
+        try:
+            page = b.new_context(permissions=["microphone"]).new_page()
+            page.goto(f"{server}/p/piano")
+            page.click("#record")
+            page.wait_for_selector("#record-status:has-text('recording')")
+            page.wait_for_timeout(2500)
+            page.click("#record")  # stop: the recording is uploaded as recording.webm
+            page.wait_for_selector("#status[data-state=done], #status[data-state=failed]", timeout=RUN_TIMEOUT_MS)
+            assert page.locator("h2", has_text="recording.webm").count() == 1
+            assert page.locator("#status").get_attribute("data-state") == "done", page.inner_text("main")
+            assert page.locator(".midi-player").count() == 1
+        finally:
+            b.close()

@@ -1,4 +1,5 @@
-// recog serve: progress while a run goes, and recording an input with the browser's microphone or camera.
+// recog serve: progress while a run goes, files dropped on the page, and inputs recorded with the browser's
+// microphone or camera.
 "use strict";
 
 function pollRun(status) {
@@ -59,7 +60,17 @@ function recorder(button) {
   });
 }
 
+function dropZone(zone) {
+  const input = zone.querySelector("input[type=file]");
+  zone.addEventListener("dragover", (e) => e.preventDefault());
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    input.files = e.dataTransfer.files;
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".drop").forEach(dropZone);
   const status = document.getElementById("status");
   if (status && (status.dataset.state === "queued" || status.dataset.state === "running")) pollRun(status);
   const rec = document.getElementById("record");
