@@ -315,7 +315,7 @@ def evaluate(ctx: typer.Context, task: Annotated[str, typer.Argument(help="task 
 
 @app.command()
 def serve(
-    pipelines: Annotated[list[Path] | None, typer.Argument(help="pipeline files or folders [default: pipelines/]")
+    pipelines: Annotated[list[Path] | None, typer.Argument(help="pipeline files or folders (default: pipelines/)")
                          ] = None,
     host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0 exposes it to the network)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
