@@ -19,6 +19,7 @@ from platform_core import plugins
 
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
+pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")  # Starlette >= 1.0
 
 PIPELINE = """version: 1
 name: gated
@@ -99,7 +100,8 @@ def test_an_upload_runs_through_the_batch_runner_and_gets_the_cli_record(serveto
             "input1.jsonl", "input1.note.txt", "inputs", "results.jsonl", "run.json"]
         html = c.get(f"/runs/{run_id}").text
         assert "my scan.png" in html  # the upload's own name is shown ...
-        assert '<p class="toy-view">&lt;b&gt;' in html  # ... the plugin's own view of its file is used
+        assert '<p class="toy-view">&lt;b&gt;' in html  # ... the plugin's own view of its file is used ...
+        assert "<th>height</th>" in html and "<td>36</td>" in html  # ... and the jsonl file shown as a table
         d = c.get(f"/runs/{run_id}/files/input1.note.txt")
         assert d.status_code == 200 and "my%20scan.note.txt" in d.headers["content-disposition"]
         assert "default-src 'self'" in d.headers["content-security-policy"]
