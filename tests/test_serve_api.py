@@ -211,3 +211,13 @@ def test_recog_serve_listens_on_localhost_and_refuses_missing_pipelines(servetoy
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_a_score_verovio_cannot_read_is_offered_as_a_download_with_a_note(tmp_path):
+    pytest.importorskip("verovio")
+    from platform_core.serve import views
+
+    bad = tmp_path / "x.musicxml"
+    bad.write_text("not music")
+    v = views.view(bad, "x.musicxml", "/runs/r/files/x.musicxml")
+    assert v.kind == "score" and v.svg is None and v.note == "verovio could not read this file"

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platform_core import batch, plugins
 from platform_core import pipeline as pipeline_mod
+from platform_core import plugins
 from platform_core.errors import PipelineError
 from platform_core.pipeline import Pipeline
 from platform_core.schema import params_schema
+from platform_core.specs import SourceSpec
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -53,14 +54,14 @@ class Entry:
     @property
     def uploads(self) -> bool:
         """Whether the pipeline reads files (else it reads a live device on the server)."""
-        return bool(self.pipeline and batch.input_sources(self.pipeline))
+        return bool(self.pipeline and file_sources(self.pipeline))
 
     @property
     def capture(self) -> str | None:
         """``audio`` or ``video`` when the page can record the input in the browser (the source reads .webm)."""
         if ".webm" not in self.extensions:
             return None
-        produced = {k for n in batch.input_sources(self.pipeline) for k in self.pipeline.sources[n].spec.produces}
+        produced = {k for n in file_sources(self.pipeline) for k in self.pipeline.sources[n].spec.produces}
         return "audio" if "audio" in produced else "video" if "image" in produced else None
 
     @property
@@ -75,6 +76,11 @@ class Entry:
         lines = [ln.lstrip("# ").rstrip() for ln in self.file.read_text().splitlines()
                  if ln.startswith("#") and not ln.lstrip("# ").startswith("recog ")]
         return " ".join(ln for ln in lines if ln) or self.pipeline.name
+
+
+def file_sources(p: Pipeline) -> list[str]:
+    """The sources that read a file (the ones an upload replaces, as ``--input`` does)."""
+    return [n for n, node in p.sources.items() if isinstance(node.spec, SourceSpec) and node.spec.input_param]
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -117,13 +123,13 @@ def _unique(slug: str, taken: dict) -> str:
 
 
 def _extensions(p: Pipeline) -> tuple[str, ...]:
-    exts = [e.lower() for n in batch.input_sources(p) for e in p.sources[n].spec.extensions]
+    exts = [e.lower() for n in file_sources(p) for e in p.sources[n].spec.extensions]
     return tuple(dict.fromkeys(e if e.startswith(".") else f".{e}" for e in exts))
 
 
 def _example(p: Pipeline) -> str | None:
     """The file the pipeline's own source names, when it exists."""
-    for name in batch.input_sources(p):
+    for name in file_sources(p):
         node = p.sources[name]
         path = getattr(node.params, node.spec.input_param, None)
         if path and Path(str(path)).is_file():
@@ -135,7 +141,7 @@ def _fields(p: Pipeline) -> list[Field]:
     out = []
     for node in [*p.sources.values(), *p.steps.values()]:
         props, defs = params_schema(node.spec)
-        skip = node.spec.input_param if node.name in batch.input_sources(p) else None
+        skip = node.spec.input_param if node.name in file_sources(p) else None
         for name, info in node.spec.params.model_fields.items():
             if name == skip:
                 continue
