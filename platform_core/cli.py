@@ -330,15 +330,15 @@ def serve(
         from platform_core.serve import catalog
         from platform_core.serve.app import create_app
     except ImportError as e:
-        err.print(f"[red]error:[/] recog serve needs the serve extra: pip install 'recog[serve]' ({e})")
+        _error(f"recog serve needs the serve extra: pip install 'recog[serve]' ({e})")
         raise typer.Exit(2) from e
     try:
         files = catalog.discover(pipelines or [Path("pipelines")])
     except FileNotFoundError as e:
-        err.print(f"[red]error:[/] {e}")
+        _error(e)
         raise typer.Exit(2) from e
     if not files:
-        err.print("[red]error:[/] no pipeline files given (and none in ./pipelines)")
+        _error("no pipeline files given (and none in ./pipelines)")
         raise typer.Exit(2)
     _registry()  # plugin import warnings, once, on the console
     local = host in ("127.0.0.1", "localhost", "::1")
@@ -346,6 +346,8 @@ def serve(
                      allowed_hosts=["127.0.0.1", "localhost", "::1"] if local else None)
     for e in web.state.entries.values():
         if e.error:
-            err.print(f"[yellow]warning:[/] {e.file}: not served: {e.error}", highlight=False)
-    err.print(f"recog serve: http://{host}:{port}/  ({len(files)} pipelines, runs in {runs.resolve()})")
+            _say(err, "yellow", "warning", f"{e.file}: not served: {e.error}")
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"recog serve: http://{shown}:{port}/  ({len(files)} pipelines, runs in {runs.resolve()})",
+              markup=False, highlight=False)
     uvicorn.run(web, host=host, port=port, log_level="warning")
