@@ -55,11 +55,16 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def playwright():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield b
+    b.close()
 
 
 @pytest.fixture
@@ -142,20 +147,20 @@ def test_a_bad_file_gives_the_error_page(server, page, shots, tmp_path):
     page.screenshot(path=shots / "error-upload.png")
 
 
-def test_a_recording_from_the_microphone_runs_like_an_upload(server, shots):
-    with sync_api.sync_playwright() as p:  # Chromium's fake microphone: a beep a second, the prompt accepted
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, "--use-fake-device-for-media-stream",
-                                                              "--use-fake-ui-for-media-stream"])
-        try:
-            page = b.new_context(permissions=["microphone"]).new_page()
-            page.goto(f"{server}/p/piano")
-            page.click("#record")
-            page.wait_for_selector("#record-status:has-text('recording')")
-            page.wait_for_timeout(2500)
-            page.click("#record")  # stop: the recording is uploaded as recording.webm
-            page.wait_for_selector("#status[data-state=done], #status[data-state=failed]", timeout=RUN_TIMEOUT_MS)
-            assert page.locator("h2", has_text="recording.webm").count() == 1
-            assert page.locator("#status").get_attribute("data-state") == "done", page.inner_text("main")
-            assert page.locator(".midi-player").count() == 1
-        finally:
-            b.close()
+def test_a_recording_from_the_microphone_runs_like_an_upload(server, playwright):
+    # Chromium's fake microphone (a beep a second), its permission prompt accepted
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, "--use-fake-device-for-media-stream",
+                                                                   "--use-fake-ui-for-media-stream"])
+    try:
+        page = b.new_context(permissions=["microphone"]).new_page()
+        page.goto(f"{server}/p/piano")
+        page.click("#record")
+        page.wait_for_selector("#record-status:has-text('recording')")
+        page.wait_for_timeout(2500)
+        page.click("#record")  # stop: the recording is uploaded as recording.webm
+        page.wait_for_selector("#status[data-state=done], #status[data-state=failed]", timeout=RUN_TIMEOUT_MS)
+        assert page.locator("h2", has_text="recording.webm").count() == 1
+        assert page.locator("#status").get_attribute("data-state") == "done", page.inner_text("main")
+        assert page.locator(".midi-player").count() == 1
+    finally:
+        b.close()
