@@ -88,6 +88,9 @@ def test_an_upload_runs_through_the_batch_runner_and_gets_the_cli_record(serveto
         assert "gated" in c.get("/").text
         page = c.get("/p/gated").text
         assert 'accept=".png,' in page and 'name="set.gate.scale"' in page and "set.gate.gate" not in page
+        (api,) = c.get("/api/pipelines").json()
+        assert {f["key"]: (f["type"], f["choices"]) for f in api["fields"]} == {
+            "gate.scale": ("integer", []), "gate.mode": ("choice", ["fast", "exact"])}  # never the free-text `gate`
         r, run_id = submit(c, data={"set.gate.scale": "3", "set.gate.mode": "fast"})
         assert r.status_code == 303, r.text
         s = wait(c, run_id)
@@ -221,3 +224,18 @@ def test_a_score_verovio_cannot_read_is_offered_as_a_download_with_a_note(tmp_pa
     bad.write_text("not music")
     v = views.view(bad, "x.musicxml", "/runs/r/files/x.musicxml")
     assert v.kind == "score" and v.svg is None and v.note == "verovio could not read this file"
+
+
+def test_several_files_make_one_run_with_a_record_each(servetoy, tmp_path):
+    pipe, gate = servetoy
+    gate.touch()
+    with client_for(pipe, tmp_path / "runs") as c:
+        _, run_id = submit(c, files=[("file", ("first.png", png(5), "image/png")),
+                                     ("file", ("second.PNG", png(9), "image/png"))])
+        s = wait(c, run_id)
+        assert s["state"] == "done" and s["total"] == 2
+        assert sorted(r["result"]["height"] for r in s["records"]) == [5, 9]
+        html = c.get(f"/runs/{run_id}").text
+        assert "<h2>first.png" in html and "<h2>second.PNG" in html
+        d = c.get(f"/runs/{run_id}/files/input2.note.txt")
+        assert "second.note.txt" in d.headers["content-disposition"]
