@@ -154,6 +154,8 @@ def test_the_queue_runs_at_most_n_at_once_and_refuses_when_full(servetoy, tmp_pa
         assert states == ["running", "running"]
         for _ in range(20):  # while the gate is closed, the other two wait
             assert [c.get(f"/api/runs/{i}").json()["state"] for i in ids] == ["running", "running", "queued", "queued"]
+        running = c.get(f"/runs/{ids[0]}").text  # the page shows progress and polls until the run ends
+        assert 'data-state="running"' in running and '<progress id="progress" max="1" value="0">' in running
         r, _ = submit(c)
         assert r.status_code == 503 and "waiting" in r.text
         gate.touch()
