@@ -88,11 +88,18 @@ def upload(page, url: str, file) -> None:
     page.click("#run")
 
 
+def finished(page, state: str = "done") -> None:
+    """Wait until the run's page shows the run ended, and check how."""
+    page.wait_for_selector("#status[data-state=done], #status[data-state=failed]", timeout=RUN_TIMEOUT_MS)
+    assert page.get_attribute("#status", "data-state") == state, page.inner_text("main")
+
+
 def test_a_sheet_page_comes_back_engraved_with_downloads(server, page, shots):
     page.goto(server)
     page.screenshot(path=shots / "index.png")
     upload(page, f"{server}/p/sheet", ROOT / "examples/sheet/bach_bwv437.png")
-    page.wait_for_selector(".score svg", timeout=RUN_TIMEOUT_MS)
+    finished(page)
+    page.wait_for_selector(".score svg")
     assert page.locator(".score svg g.note").count() > 20  # verovio engraved the recognised notes
     link = page.locator("a.download", has_text="bach_bwv437.musicxml")
     assert link.is_visible()
@@ -115,7 +122,7 @@ def test_a_digit_drawn_on_the_canvas_is_read(server, page, shots):
     page.mouse.up()
     page.screenshot(path=shots / "digits-draw.png")
     page.click("#read")
-    page.wait_for_selector("dd[data-key=text]", timeout=RUN_TIMEOUT_MS)
+    finished(page)
     assert page.inner_text("dd[data-key=text]") == "7"
     assert page.locator("h2", has_text="drawing.png").count() == 1
     page.screenshot(path=shots / "digits.png", full_page=True)
@@ -127,7 +134,8 @@ def test_a_piano_clip_comes_back_as_a_roll_with_playable_midi(server, page, shot
     assert page.locator("input[name='set.notes.onset_threshold']").is_visible()
     page.screenshot(path=shots / "piano-form.png")
     upload(page, f"{server}/p/piano", ROOT / "examples/piano/cadence.wav")
-    roll = page.wait_for_selector("img[alt$='.pianoroll.png']", timeout=RUN_TIMEOUT_MS)
+    finished(page)
+    roll = page.wait_for_selector("img[alt$='.pianoroll.png']")
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=roll)
     player = page.wait_for_selector(".midi-player[data-notes]")  # the page's player parsed the MIDI file
     assert int(player.get_attribute("data-notes")) > 10
@@ -138,7 +146,7 @@ def test_a_bad_file_gives_the_error_page(server, page, shots, tmp_path):
     bad = tmp_path / "broken.png"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n this is not an image")
     upload(page, f"{server}/p/digits", bad)
-    page.wait_for_selector(".error-page", timeout=RUN_TIMEOUT_MS)
+    finished(page, "failed")
     assert "broken.png" in page.inner_text(".error-page")
     page.screenshot(path=shots / "error-run.png")
     upload(page, f"{server}/p/digits", {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"not an image"})
@@ -158,9 +166,8 @@ def test_a_recording_from_the_microphone_runs_like_an_upload(server, playwright)
         page.wait_for_selector("#record-status:has-text('recording')")
         page.wait_for_timeout(2500)
         page.click("#record")  # stop: the recording is uploaded as recording.webm
-        page.wait_for_selector("#status[data-state=done], #status[data-state=failed]", timeout=RUN_TIMEOUT_MS)
+        finished(page)
         assert page.locator("h2", has_text="recording.webm").count() == 1
-        assert page.locator("#status").get_attribute("data-state") == "done", page.inner_text("main")
         assert page.locator(".midi-player").count() == 1
     finally:
         b.close()

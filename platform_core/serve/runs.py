@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
@@ -70,29 +71,32 @@ class Runs:
         self._pool.submit(self._execute, state, str(pipeline_file), inputs)
 
     def _execute(self, state: RunState, pipeline_file: str, inputs: list[str | None]) -> None:
-        folder = self.root / state.id
-        state.state = "running"
-        self._save(state)
-        writer = batch.ResultsWriter(folder)
         failed = 0
 
         def progress(n: int) -> None:
             state.packets = n
 
         try:
-            for job in batch.make_jobs(pipeline_file, state.overrides, inputs, folder):
-                rec = batch.run_job(job, progress)
-                writer.write(rec)
-                failed += not rec.ok
-                state.done += 1
-        except Exception as e:  # the runner records input errors; this is anything else
+            state.state = "running"
+            self._save(state)
+            folder = self.root / state.id
+            writer = batch.ResultsWriter(folder)
+            try:
+                for job in batch.make_jobs(pipeline_file, state.overrides, inputs, folder):
+                    rec = batch.run_job(job, progress)
+                    writer.write(rec)
+                    failed += not rec.ok
+                    state.done += 1
+            finally:
+                writer.close()
+        except Exception as e:  # the runner records input errors; this is anything else (e.g. the folder removed)
             state.error = f"{type(e).__name__}: {e}"
         finally:
-            writer.close()
-        state.state = "failed" if failed == state.total or state.error else "done"
-        self._save(state)
-        with self._lock:
-            self._live.pop(state.id, None)
+            state.state = "failed" if failed == state.total or state.error else "done"
+            with contextlib.suppress(OSError):
+                self._save(state)
+            with self._lock:
+                self._live.pop(state.id, None)
 
     def _save(self, state: RunState) -> None:
         path = self.root / state.id / "run.json"
