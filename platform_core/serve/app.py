@@ -143,6 +143,7 @@ def create_app(pipeline_files: list[Path], runs_dir: Path, workers: int = 2, max
         Route("/api/runs/{run_id}", run_api, name="run_api"),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield
