@@ -312,3 +312,43 @@ def train(ctx: typer.Context, task: Annotated[str, typer.Argument(help="task nam
 def evaluate(ctx: typer.Context, task: Annotated[str, typer.Argument(help="task name, e.g. digits")]) -> None:
     """Evaluate a task's shipped model and print its metrics."""
     raise typer.Exit(_task(task).evaluate(list(ctx.args)))
+
+
+@app.command()
+def serve(
+    pipelines: Annotated[list[Path] | None, typer.Argument(help="pipeline files or folders (default: pipelines/)")
+                         ] = None,
+    host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0 exposes it to the network)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    runs: Annotated[Path, typer.Option("--runs", help="folder that keeps one folder per run")] = Path("runs"),
+    jobs: Annotated[int, typer.Option(min=1, help="runs executed at once; more wait in the queue")] = 2,
+    max_upload_mb: Annotated[float, typer.Option(help="largest upload accepted (all files together)")] = 50.0,
+) -> None:
+    """A web page for every pipeline: upload, draw or record inputs, see the renderers' views of the results."""
+    try:
+        import uvicorn
+
+        from platform_core.serve import catalog
+        from platform_core.serve.app import create_app
+    except ImportError as e:
+        _error(f"recog serve needs the serve extra: pip install 'recog[serve]' ({e})")
+        raise typer.Exit(2) from e
+    try:
+        files = catalog.discover(pipelines or [Path("pipelines")])
+    except FileNotFoundError as e:
+        _error(e)
+        raise typer.Exit(2) from e
+    if not files:
+        _error("no pipeline files given (and none in ./pipelines)")
+        raise typer.Exit(2)
+    _registry()  # plugin import warnings, once, on the console
+    local = host in ("127.0.0.1", "localhost", "::1")
+    web = create_app(files, runs, workers=jobs, max_upload_mb=max_upload_mb,
+                     allowed_hosts=["127.0.0.1", "localhost", "::1"] if local else None)
+    for e in web.state.entries.values():
+        if e.error:
+            _say(err, "yellow", "warning", f"{e.file}: not served: {e.error}")
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"recog serve: http://{shown}:{port}/  ({len(files)} pipelines, runs in {runs.resolve()})",
+              markup=False, highlight=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
