@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from recog_fusion.keyboard import WHITE_KEY_M, white_index
-from recog_fusion.model import Fingering, FingeredNote
+from recog_fusion.model import FingeredNote, Fingering
 
 # right hand at rest over the keys, metres: x from the middle finger, y from the keys' front edge (towards their
 # back), z up. Per finger: base (MCP), middle (PIP), end (DIP), tip; the thumb's chain starts at its CMC.

@@ -1,6 +1,6 @@
 """Which fingertip played each note: fingertip-to-key distance along the keyboard and across it (black keys are
-short), the finger pressing deepest, distinct fingers for the notes of a chord (an optimal assignment), and a
-finger that just played another key nearby not playing this one at the same instant."""
+short), distinct fingers for the notes of a chord (an optimal assignment), and a finger that just played another
+key not playing this one at the same instant."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from platform_core.kinds import NoteEvent
-from recog_fusion.keyboard import BLACK_LENGTH, CANON_H, Keyboard, note_name, white_index
+from recog_fusion.keyboard import CANON_H, Keyboard, note_name, white_index
 from recog_fusion.model import TIPS, FingeredNote
 from recog_fusion.tips import TipTracks
 
@@ -16,8 +16,8 @@ MAX_COST = 4.0  # beyond this (about 1.5 white keys away) no finger is given
 _BLACK_PCS = {1, 3, 6, 8, 10}
 
 
-def tip_costs(keyboard: Keyboard, pitch: int, uv: np.ndarray, z: np.ndarray, press: float) -> np.ndarray:
-    """Cost of each fingertip (..., 2 canonical u, v; z relative depth) for the key ``pitch``."""
+def tip_costs(keyboard: Keyboard, pitch: int, uv: np.ndarray) -> np.ndarray:
+    """Cost of each fingertip (..., 2: canonical u, v) for the key ``pitch``."""
     pos = keyboard.pos_of(uv[..., 0])
     black = pitch % 12 in _BLACK_PCS
     half = 0.3 if black else 0.5
@@ -26,13 +26,8 @@ def tip_costs(keyboard: Keyboard, pitch: int, uv: np.ndarray, z: np.ndarray, pre
     cost = (outside / 0.5) ** 2 + 0.5 * (d / 0.5) ** 2
     v = uv[..., 1]
     if black:
-        cost = cost + np.clip((v - BLACK_LENGTH * CANON_H) / (0.15 * CANON_H), 0, None) ** 2
+        cost = cost + np.clip((v - keyboard.black_length * CANON_H) / (0.15 * CANON_H), 0, None) ** 2
     cost = cost + np.where((v < -0.2 * CANON_H) | (v > 1.25 * CANON_H), 4.0, 0.0)
-    if press:
-        # the finger pressing sits deeper (larger z, away from a camera above) than the hand's other fingertips
-        rel = z - np.nanmedian(z, axis=-1, keepdims=True)
-        scale = np.nanmedian(np.abs(rel), axis=-1, keepdims=True) + 1e-6
-        cost = cost - press * np.clip(rel / scale, -2, 2)
     return np.where(np.isnan(cost), np.inf, cost)
 
 
@@ -48,7 +43,7 @@ def chords(notes: list[NoteEvent], within: float) -> list[list[int]]:
 
 
 def assign(tracks: TipTracks, keyboard: Keyboard, notes: list[NoteEvent], offset: float, rule: str = "constraints",
-           chord_s: float = 0.05, press: float = 0.3) -> list[FingeredNote]:
+           chord_s: float = 0.05) -> list[FingeredNote]:
     """The fingered notes (sorted by onset): ``rule`` ``constraints`` (this module) or ``nearest`` (each note
     takes the fingertip nearest its key's centre in the image, the baseline)."""
     notes = sorted(notes, key=lambda n: (n.onset, n.pitch))
@@ -70,7 +65,7 @@ def assign(tracks: TipTracks, keyboard: Keyboard, notes: list[NoteEvent], offset
                 d = np.linalg.norm(tips_px[r, ..., :2] - centre, axis=-1)
                 costs[r] = np.where(np.isnan(d), np.inf, d).ravel()
                 continue
-            c = tip_costs(keyboard, n.pitch, uv[r], tips_px[r, ..., 2], press)
+            c = tip_costs(keyboard, n.pitch, uv[r])
             for (t, f), (when, pitch) in last_use.items():
                 if pitch != n.pitch and n.onset - when < 0.1:
                     c[t, f] += 2.0  # one finger cannot strike two keys at once
@@ -88,7 +83,7 @@ def assign(tracks: TipTracks, keyboard: Keyboard, notes: list[NoteEvent], offset
             fn.x, fn.y = float(tips_px[r, t, f, 0]), float(tips_px[r, t, f, 1])
             fn.confidence = _confidence(costs[r], c) if rule != "nearest" else 1.0
             last_use[(t, f)] = (fn.onset, fn.pitch)
-        for r, i in enumerate(group):
+        for i in group:
             out[i].key = np.round(keyboard.outline(notes[i].pitch), 1).tolist()
     return out
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recog_fusion.model import Fingering, FingeredNote
+from recog_fusion.model import FingeredNote, Fingering
 
 TICKS = 960  # per quarter note at 120 bpm
 SPLIT = 60  # notes without a hand go to the left track below middle C
@@ -60,7 +60,7 @@ def _tick(seconds: float) -> int:
 def write_musicxml(f: Fingering, path: Path, title: str = "") -> Path:
     """A piano score: right hand (treble) and left hand (bass) staves, times quantized to sixteenths at 120 bpm,
     each hand's simultaneous notes as a chord, fingers as fingering marks."""
-    from music21 import articulations, chord, clef, meter, metadata, note, stream, tempo
+    from music21 import articulations, chord, clef, metadata, meter, note, stream, tempo
 
     score = stream.Score()
     score.metadata = metadata.Metadata(title=title or "fingering")
@@ -107,8 +107,9 @@ def keyframes(f: Fingering) -> dict:
         events = []
         for n in f.notes:
             if n.hand == side and n.finger is not None:
-                events.append({"t": round(n.onset, 4), "event": "press", "finger": int(n.finger), "pitch": int(n.pitch)})
-                events.append({"t": round(n.offset, 4), "event": "release", "finger": int(n.finger), "pitch": int(n.pitch)})
+                for t, what in ((n.onset, "press"), (n.offset, "release")):
+                    events.append({"t": round(float(t), 4), "event": what, "finger": int(n.finger),
+                                   "pitch": int(n.pitch)})
         hands[side] = {"frames": rows, "events": sorted(events, key=lambda e: (e["t"], e["event"] == "press"))}
     from recog_hands.skeleton import JOINTS
 

@@ -14,7 +14,7 @@ from recog_fusion.tips import TipTracks, tip_tracks
 
 
 def fuse(take: Take, notes: list[NoteEvent], offset: float | None = None, max_offset: float = 1.0,
-         rule: str = "constraints", chord_s: float = 0.05, press: float = 0.3) -> Fingering:
+         rule: str = "constraints", chord_s: float = 0.05) -> Fingering:
     """The fingering of ``notes`` (audio time) played in ``take``; without a keyboard or hands the notes come back
     without fingers and the reason is in ``warnings``."""
     notes = sorted(notes, key=lambda n: (n.onset, n.pitch))
@@ -43,7 +43,7 @@ def fuse(take: Take, notes: list[NoteEvent], offset: float | None = None, max_of
         kb = out.keyboard = kb.shifted(shift)
         tracks = tip_tracks(take, kb)
         out.offset_s = float(offset)
-        out.notes = assign(tracks, kb, notes, offset, rule, chord_s, press)
+        out.notes = assign(tracks, kb, notes, offset, rule, chord_s)
     out.frame_times = take.times + out.offset_s
     out.frames = hand_frames(tracks, kb)
     return out

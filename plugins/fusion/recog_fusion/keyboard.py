@@ -5,7 +5,7 @@ perspective views work) maps the image onto a canonical keyboard rectangle with 
 bass on the left (a camera behind the keyboard sees it upside down: the rectangle is then turned half a turn).
 Black keys are the dark runs along a row through their zone; the gaps between them (one white key inside a group,
 two between groups) give the groups of two and three, hence each black key's pitch class. The octave comes from
-the visible ends (the C nearest the middle of a whole keyboard is C4) or, when an end is cut off, from the notes
+the visible ends (on a whole keyboard the C at or just below the middle is C4) or, when an end is cut off, from the notes
 the audio says were played (:meth:`Keyboard.shifted`).
 """
 
@@ -20,7 +20,7 @@ from platform_core.errors import InputError
 CANON_W, CANON_H = 1600, 200  # canonical keyboard rectangle, pixels
 WHITE_KEY_M = 0.0235  # width of a white key, metres (an octave: 164.5 mm)
 KEY_LENGTH_M = 0.15  # length of a white key, metres
-BLACK_LENGTH = 0.62  # black keys' share of the white keys' length
+BLACK_LENGTH = 0.65  # black keys' share of the white keys' length, when the image does not tell
 WHITE_PCS = (0, 2, 4, 5, 7, 9, 11)
 _BLACK_POS = {1: 1.0, 3: 2.0, 6: 4.0, 8: 5.0, 10: 6.0}  # black key centre, white-key units from its octave's C
 _BLACK_SEQ = (1, 3, 6, 8, 10)
@@ -55,6 +55,7 @@ class Keyboard:
     upside_down: bool
     ends_visible: bool  # both ends of the keyboard inside the frame: octave from the layout
     black_width: float  # canonical px
+    black_length: float = BLACK_LENGTH  # share of the keys' length
 
     # -- geometry -----------------------------------------------------------------------------------------------
     def shifted(self, semitones: int) -> Keyboard:
@@ -107,7 +108,7 @@ class Keyboard:
         if not -0.05 * CANON_H <= v <= 1.1 * CANON_H:
             return None
         pos = float(self.pos_of(u))
-        if v <= BLACK_LENGTH * CANON_H:
+        if v <= self.black_length * CANON_H:
             for pc, bpos in _BLACK_POS.items():
                 octave = np.floor((pos - bpos + 0.5) / 7)
                 centre = 7 * octave + bpos
@@ -123,7 +124,7 @@ class Keyboard:
         pos = white_index(pitch)
         if pitch % 12 in _BLACK_POS:
             c = float(self.u_of(pos))
-            u0, u1, v1 = c - self.black_width / 2, c + self.black_width / 2, BLACK_LENGTH * CANON_H
+            u0, u1, v1 = c - self.black_width / 2, c + self.black_width / 2, self.black_length * CANON_H
         else:
             left = pos - 0.5
             u0, u1, v1 = float(self.u_of(left)), float(self.u_of(left + 1)), CANON_H
@@ -254,6 +255,16 @@ def _dark_runs(profile: np.ndarray) -> list[tuple[float, float]]:
     return runs
 
 
+def _black_length(canon: np.ndarray, centres: np.ndarray) -> float:
+    """Where the black keys end: the first row, from the back, where their columns turn bright."""
+    cols = np.clip(np.round(centres).astype(int), 0, CANON_W - 1)
+    profile = np.median(canon[:, cols].astype(float), axis=1)
+    lo, hi = np.percentile(profile, 5), np.percentile(profile, 95)
+    start = int(0.3 * CANON_H)
+    bright = np.nonzero(profile[start:] > (lo + hi) / 2)[0]
+    return float(np.clip((start + bright[0]) / CANON_H, 0.45, 0.85)) if len(bright) else BLACK_LENGTH
+
+
 def _phase(gaps_large: np.ndarray) -> int:
     """Index in _BLACK_SEQ of the first black key that best explains which gaps are large."""
     large_after = {0: False, 1: True, 2: False, 3: False, 4: True}  # after C#: small, after D#: large, ...
@@ -352,7 +363,8 @@ def _keys(image: np.ndarray, corners: np.ndarray) -> tuple[Keyboard, float] | No
     irregular = np.abs(steps_w / np.median(steps_w) - 1) > 0.25
     score = len(centres) - 3 * misfit - 3 * int(irregular.sum())
     kb = Keyboard(corners=corners, homography=hom, black_u=centres, black_pos=pos, lowest=0, highest=0,
-                  upside_down=bool(upside_down), ends_visible=False, black_width=med_w)
+                  upside_down=bool(upside_down), ends_visible=False, black_width=med_w,
+                  black_length=_black_length(canon, centres))
     lo_pos, hi_pos = float(kb.pos_of(0.0)), float(kb.pos_of(float(CANON_W)))
     lowest = _white_pitch(np.ceil(lo_pos - 0.5 + 0.2))
     highest = _white_pitch(np.floor(hi_pos - 0.5 - 0.2))
@@ -362,7 +374,8 @@ def _keys(image: np.ndarray, corners: np.ndarray) -> tuple[Keyboard, float] | No
     if inside:
         lowest, highest = _standard(lowest, highest)
     kb = replace(kb, lowest=lowest, highest=highest, ends_visible=bool(inside))
-    c_near = 12 * round((lowest + highest) / 2 / 12)  # the C nearest the middle is C4 (provisional if an end is cut)
+    # the C at or just below the middle is C4 (provisional when an end is cut off)
+    c_near = 12 * int(np.floor(((lowest + highest) / 2 + 5.5) / 12))
     return kb.shifted(60 - c_near), score
 
 

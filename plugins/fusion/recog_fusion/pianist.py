@@ -1,7 +1,7 @@
 """A plausible fingering from the notes alone: hands split by register, then per hand a minimum-cost path over
 finger choices (Viterbi), with the rules of Parncutt et al. (1997, "An ergonomic model of keyboard fingering"):
-comfortable and practical spans between finger pairs, thumb passing, weak fingers, thumb and little finger on
-black keys, and the same finger on two keys in a row."""
+comfortable and practical spans between finger pairs, thumb passing, weak fingers (the ring finger weakest, after
+Jacobs 2001), thumb and little finger on black keys, and the same finger on two keys in a row."""
 
 from __future__ import annotations
 
@@ -48,15 +48,15 @@ def pair_cost(f1: int, p1: int, f2: int, p2: int, hand: str, together: bool = Fa
         else:
             cost += (2 if thumb else 1) * max(0, min_rel - d)  # small span
         cost += (2 if thumb else 1) * max(0, d - max_rel)  # large span
-    else:
-        cost += 2 * max(0, min_rel - d) if d < min_rel else 0
+    else:  # held together: spans beyond the relaxed range count double
+        cost += 2 * max(0, min_rel - d) + 2 * max(0, d - max_rel)
     return cost
 
 
 def note_cost(f: int, p: int) -> float:
     """Cost of one finger on one key: weak fingers, thumb or little finger on a black key."""
-    return (1.0 if f in (4, 5) else 0.0) + (2.0 if f == 1 and _black(p) else 0.0) + (1.0 if f == 5 and _black(p)
-                                                                                     else 0.0)
+    weak = {4: 1.0, 5: 0.5}.get(f, 0.0)  # the ring finger is the weakest (Jacobs 2001)
+    return weak + (2.0 if f == 1 and _black(p) else 0.0) + (1.0 if f == 5 and _black(p) else 0.0)
 
 
 def _states(pitches: list[int], hand: str) -> list[tuple[int, ...]]:

@@ -87,10 +87,9 @@ class FingeringParams(Params):
     offset_s: float | None = Field(None, description="audio time minus video time, seconds (None: estimate it)")
     max_offset_s: float = Field(1.0, gt=0, le=10, description="the estimate searches offsets within +- this")
     rule: Literal["constraints", "nearest"] = Field(
-        "constraints", description="constraints: distance along and across the keys, pressing finger, distinct "
-                                   "fingers per chord; nearest: the fingertip nearest the key (baseline)")
+        "constraints", description="constraints: distance along and across the keys, distinct fingers per chord, "
+                                   "one key per finger at a time; nearest: the fingertip nearest the key (baseline)")
     chord_s: float = Field(0.05, ge=0, description="notes with onsets this close form a chord")
-    press: float = Field(0.3, ge=0, description="weight of the pressing-finger cue (fingertip depth)")
 
 
 class FingeringStage:
@@ -105,7 +104,7 @@ class FingeringStage:
 
         start = time.process_time()
         p = self.params
-        self.answer = fuse(take, list(notes.notes), p.offset_s, p.max_offset_s, p.rule, p.chord_s, p.press)
+        self.answer = fuse(take, list(notes.notes), p.offset_s, p.max_offset_s, p.rule, p.chord_s)
         self.answer.seconds = time.process_time() - start
         return self.answer
 
