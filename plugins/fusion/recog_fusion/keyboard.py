@@ -5,8 +5,8 @@ perspective views work) maps the image onto a canonical keyboard rectangle with 
 bass on the left (a camera behind the keyboard sees it upside down: the rectangle is then turned half a turn).
 Black keys are the dark runs along a row through their zone; the gaps between them (one white key inside a group,
 two between groups) give the groups of two and three, hence each black key's pitch class. The octave comes from
-the visible ends (on a whole keyboard the C at or just below the middle is C4) or, when an end is cut off, from the notes
-the audio says were played (:meth:`Keyboard.shifted`).
+the visible ends (on a whole keyboard the C at or just below the middle is C4) or, when an end is cut off, from
+the notes the audio says were played (:meth:`Keyboard.shifted`).
 """
 
 from __future__ import annotations

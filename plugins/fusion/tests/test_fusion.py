@@ -11,8 +11,7 @@ import pytest
 import synthetic
 
 from platform_core.errors import InputError
-from platform_core.kinds import ImageFrame, NoteEvent, Packet
-from platform_core.kinds import HandsFrame
+from platform_core.kinds import HandsFrame, ImageFrame, NoteEvent, Packet
 from platform_core.specs import Context
 from recog_fusion import exports, offset
 from recog_fusion.fuse import fuse
