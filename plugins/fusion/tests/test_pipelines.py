@@ -18,8 +18,9 @@ from recog_hands.skeleton import JOINTS
 ROOT = Path(__file__).resolve().parents[3]
 CLIP = ROOT / "examples" / "fusion" / "senfoni_right_hand.mp4"
 DELAY = 0.3
-TAKE_1 = ROOT.parent / "shared" / "data" / "piano-video" / "aipianist" / "1" / "1.wmv"
-MIDI_START, MIDI_TRANSPOSE = 4 + 4 / 30, 14  # 1.wmv.txt: MIDI time zero at 0:0:4:4 (30 fps); MIDI out 14 below the keys
+TAKE = ROOT.parent / "shared" / "data" / "piano-video" / "aipianist" / "10" / "-45" / "2.wmv"
+MIDI_START = 3 + 29 / 30  # 2.wmv.txt: the MIDI's time zero is at 0:0:3:29 of the video (30 fps)
+MIDI_TRANSPOSE = 12  # this session's MIDI out sits an octave below the keys (bench/fusion.py finds it)
 SHIFT = 0.2  # the muxed real take's sound: audio time minus video time
 
 
@@ -39,7 +40,7 @@ def performance(tmp_path_factory):
     shutil.copy(CLIP, folder / "take.mp4")
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(CLIP), "-af", f"adelay={int(DELAY * 1000)}:all=1",
                     "-c:v", "copy", "-c:a", "aac", str(folder / "late.mp4")], check=True)
-    if TAKE_1.is_file():
+    if TAKE.is_file():
         _mux_real_take(folder / "real.mp4", seconds=12.0)
     out = folder.parent / "out"
     proc = recog("run", "pipelines/performance.yaml", "--input", folder, "--out", out)
@@ -56,7 +57,7 @@ def _mux_real_take(path: Path, seconds: float) -> None:
     from recog_piano.midi import read
     from recog_piano.synth import render
 
-    notes = read(TAKE_1.with_suffix(".wmv.mid"))
+    notes = read(TAKE.with_suffix(".wmv.mid"))
     for n in notes:
         n.pitch += MIDI_TRANSPOSE
         n.onset += MIDI_START + SHIFT
@@ -64,7 +65,7 @@ def _mux_real_take(path: Path, seconds: float) -> None:
     audio = render([n for n in notes if n.onset < seconds - 0.5], font="fluidr3", sample_rate=44100, gain=0.6)
     wav = path.with_suffix(".wav")
     sf.write(wav, np.pad(audio, (0, max(0, int(seconds * 44100) - len(audio))))[: int(seconds * 44100)], 44100)
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(TAKE_1), "-i", str(wav), "-t", str(seconds), "-map", "0:v",
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(TAKE), "-i", str(wav), "-t", str(seconds), "-map", "0:v",
                     "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac",
                     str(path)], check=True)
     wav.unlink()
@@ -122,9 +123,10 @@ def test_performance_exports_for_animation(performance):
     assert cap.get(cv2.CAP_PROP_FRAME_COUNT) > 300
 
 
-@pytest.mark.skipif(not TAKE_1.is_file(), reason="../shared/data/piano-video is not here")
+@pytest.mark.skipif(not TAKE.is_file(), reason="../shared/data/piano-video is not here")
 def test_offset_recovered_on_a_muxed_real_take(performance):
-    """A pianist filmed from behind (upside down, whole keyboard) with its own performance as the sound."""
+    """A pianist filmed from behind at -45 degrees (upside down, whole keyboard, two hands) with its own
+    performance as the sound."""
     _, recs = performance
     rec = recs["real"]
     assert rec["ok"], rec["error"]
