@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import warnings
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +15,7 @@ from rich.table import Table
 
 from platform_core import batch, metrics, models, plugins
 from platform_core import pipeline as pipeline_mod
-from platform_core.errors import InputError, ModelError, PipelineError, PluginError
+from platform_core.errors import InputError, ModelError, PipelineError, PluginError, RecogError
 from platform_core.schema import params_schema, pipeline_schema
 
 app = typer.Typer(help="recog: multimodal recognition pipelines from plugins.", no_args_is_help=True,
@@ -50,6 +52,11 @@ def _load(file: Path, sets: list[str] | None = None) -> tuple[pipeline_mod.Pipel
         raise typer.Exit(2) from e
 
 
+class Executor(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 @app.command()
 def run(
     pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file")],
@@ -58,8 +65,17 @@ def run(
     set_: Annotated[list[str] | None, typer.Option("--set", help="STEP.PARAM=VALUE (repeatable)")] = None,
     stats: Annotated[bool, typer.Option("--stats", help="print per-stage metrics at the end")] = False,
     workers: Annotated[int | None, typer.Option(help="processes for batch runs (default: one per core)")] = None,
+    executor: Annotated[Executor, typer.Option(help="where batch inputs run: a local process pool or a Ray cluster")]
+    = Executor.local,
+    address: Annotated[str | None, typer.Option(help="Ray cluster: host:port, ray://host:10001 or auto "
+                                                     "(default: $RAY_ADDRESS, else start Ray here)")] = None,
+    actors: Annotated[int | None, typer.Option(help="Ray actors (default: the cluster's CPUs / --cpus-per-actor)")]
+    = None,
+    cpus_per_actor: Annotated[float | None, typer.Option(help="CPUs Ray reserves per actor (default 1)")] = None,
+    gpus_per_actor: Annotated[float | None, typer.Option(help="GPUs Ray reserves per actor (default 0)")] = None,
 ) -> None:
     """Run a pipeline (until Ctrl-C for live sources). Exit 0: all inputs ok; 1: some failed; 2: invalid."""
+    run_all = _executor(executor, workers, address, actors, cpus_per_actor, gpus_per_actor, stats)
     p, overrides = _load(pipeline, set_)
     try:
         inputs = batch.plan(p, input)
@@ -67,7 +83,12 @@ def run(
         err.print(f"[red]error:[/] {e}")
         raise typer.Exit(1) from e
     jobs = batch.make_jobs(str(pipeline), overrides, inputs, out_dir)
+    if p.live and executor is Executor.ray:
+        err.print("[red]error:[/] live pipelines run in this process; --executor ray is for batch inputs")
+        raise typer.Exit(2)
     n_workers = 1 if p.live else (workers if workers is not None else batch.default_workers(len(jobs)))
+    if executor is Executor.ray:
+        n_workers = actors
     writer = batch.ResultsWriter(out_dir)
     progress = _Progress(len(jobs), p.live)
 
@@ -79,9 +100,14 @@ def run(
         elif rec.interrupted:
             progress.console.print("[yellow]stopped by Ctrl-C; outputs closed[/]")
 
-    with progress:
-        records = batch.run_all(jobs, n_workers, on_record, progress.packets)
-    writer.close()
+    try:
+        with progress:
+            records = run_all(jobs, n_workers, on_record, progress.packets)
+    except RecogError as e:  # the executor itself failed (Ray unreachable, no worker could start)
+        err.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2) from e
+    finally:
+        writer.close()
     failed = [r for r in records if not r.ok]
     if len(records) > 1 or failed:
         err.print(f"{len(records) - len(failed)} of {len(records)} inputs ok"
@@ -89,6 +115,33 @@ def run(
     if stats:
         _print_stats(metrics.merge([r.metrics for r in records if r.ok]))
     raise typer.Exit(1 if failed else 0)
+
+
+def _executor(name: Executor, workers: int | None, address: str | None, actors: int | None, cpus: float | None,
+              gpus: float | None, stats: bool):
+    """``batch.run_all``, or the Ray executor's with its options bound; Ray's options without Ray are an error."""
+    ray_opts = {"--address": address, "--actors": actors, "--cpus-per-actor": cpus, "--gpus-per-actor": gpus}
+    if name is Executor.local:
+        if given := [k for k, v in ray_opts.items() if v is not None]:
+            err.print(f"[red]error:[/] {', '.join(given)} need --executor ray")
+            raise typer.Exit(2)
+        return batch.run_all
+    if workers is not None:
+        err.print("[red]error:[/] --workers sizes the local pool; with --executor ray use --actors")
+        raise typer.Exit(2)
+    from platform_core import ray_executor
+
+    return functools.partial(ray_executor.run_all, address=address, cpus_per_actor=1.0 if cpus is None else cpus,
+                             gpus_per_actor=gpus or 0.0, on_actors=_print_actors if stats else None)
+
+
+def _print_actors(rows: list[dict]) -> None:
+    t = Table(title="ray actors")
+    for col in ("node", "pid", "inputs", "ONNX sessions loaded"):
+        t.add_column(col, justify="left" if col == "node" else "right")
+    for r in rows:
+        t.add_row(r["node"][:12], str(r["pid"]), str(r["inputs"]), str(r["models"]))
+    err.print(t)
 
 
 class _Progress:
