@@ -29,7 +29,7 @@ class RayExecutorError(RecogError):
     """Ray is missing, unreachable, or no worker could start."""
 
 
-class Worker:
+class RecogWorker:
     """A Ray actor: runs ``batch.run_job`` on one input at a time; its process keeps parsed pipelines and ONNX sessions.
 
     ``cwd`` is the driver's working directory, so relative paths in jobs mean the same on a shared file system.
@@ -109,7 +109,7 @@ def run_all(jobs: list[Job], workers: int | None, on_record: Callable[[Record], 
     """Run every job on ``workers`` Ray actors (default: what the cluster holds) and hand each record to ``on_record``.
 
     ``progress`` (packets of a single input) is not forwarded from workers. ``on_actors`` receives, at the end,
-    one ``Worker.loads()`` dict per actor. Ctrl-C interrupts the running inputs (their records say so), cancels
+    one ``RecogWorker.loads()`` dict per actor. Ctrl-C interrupts the running inputs (their records say so), cancels
     the rest, removes every actor and raises KeyboardInterrupt.
     """
     ray = import_ray()
@@ -136,7 +136,7 @@ class _Pool:
         self.ray = ray
         # `interrupt` and `loads` run in the "control" group, beside a running input
         self.cls = ray.remote(num_cpus=cpus, num_gpus=gpus, max_restarts=0,
-                              concurrency_groups={"control": 1})(Worker)
+                              concurrency_groups={"control": 1})(RecogWorker)
         self.starting: dict = {}  # ready() ref -> actor
         self.actors: dict = {}  # actor -> deque of its refs in submission order
         self.inflight: dict = {}  # ref -> (actor, job, deaths)
