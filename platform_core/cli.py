@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import warnings
 from enum import StrEnum
@@ -119,7 +118,7 @@ def run(
 
 def _executor(name: Executor, workers: int | None, address: str | None, actors: int | None, cpus: float | None,
               gpus: float | None, stats: bool):
-    """``batch.run_all``, or the Ray executor's with its options bound; Ray's options without Ray are an error."""
+    """``batch.run_all``, or a RayExecutor whose actors start now; Ray's options without Ray are an error."""
     ray_opts = {"--address": address, "--actors": actors, "--cpus-per-actor": cpus, "--gpus-per-actor": gpus}
     if name is Executor.local:
         if given := [k for k, v in ray_opts.items() if v is not None]:
@@ -131,8 +130,12 @@ def _executor(name: Executor, workers: int | None, address: str | None, actors: 
         raise typer.Exit(2)
     from platform_core import ray_executor
 
-    return functools.partial(ray_executor.run_all, address=address, cpus_per_actor=1.0 if cpus is None else cpus,
-                             gpus_per_actor=gpus or 0.0, on_actors=_print_actors if stats else None)
+    try:  # the actors start loading now, while the pipeline is parsed and the inputs listed
+        return ray_executor.RayExecutor(address, actors, 1.0 if cpus is None else cpus, gpus or 0.0,
+                                        _print_actors if stats else None)
+    except RecogError as e:
+        err.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2) from e
 
 
 def _print_actors(rows: list[dict]) -> None:

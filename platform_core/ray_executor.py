@@ -102,6 +102,32 @@ def default_actors(cpus_per_actor: float, gpus_per_actor: float) -> int:
     return max(1, int(n))
 
 
+class RayExecutor:
+    """Ray actors, started at once so that they load while the caller plans the batch; called like ``run_all``."""
+
+    def __init__(self, address: str | None = None, actors: int | None = None, cpus_per_actor: float = 1.0,
+                 gpus_per_actor: float = 0.0, on_actors: Callable[[list[dict]], None] | None = None):
+        self.ray = import_ray()
+        self.started = connect(address)
+        self.pool = _Pool(self.ray, actors or default_actors(cpus_per_actor, gpus_per_actor), cpus_per_actor,
+                          gpus_per_actor)
+        self.on_actors = on_actors
+
+    def __call__(self, jobs: list[Job], workers: int | None, on_record: Callable[[Record], None],
+                 progress: Callable[[int], None] | None = None) -> list[Record]:
+        """Run every job (on at most ``workers`` actors), then remove the actors; see ``run_all``."""
+        try:
+            self.pool.shrink(min(workers or len(jobs), len(jobs)))
+            records = self.pool.run(jobs, on_record)
+            if self.on_actors:
+                self.on_actors(self.pool.loads())
+            return records
+        finally:
+            self.pool.close()
+            if self.started:
+                self.ray.shutdown()
+
+
 def run_all(jobs: list[Job], workers: int | None, on_record: Callable[[Record], None],
             progress: Callable[[int], None] | None = None, *, address: str | None = None,
             cpus_per_actor: float = 1.0, gpus_per_actor: float = 0.0,
@@ -112,21 +138,8 @@ def run_all(jobs: list[Job], workers: int | None, on_record: Callable[[Record], 
     one ``RecogWorker.loads()`` dict per actor. Ctrl-C interrupts the running inputs (their records say so), cancels
     the rest, removes every actor and raises KeyboardInterrupt.
     """
-    ray = import_ray()
-    started = connect(address)
-    try:
-        n = min(workers or default_actors(cpus_per_actor, gpus_per_actor), len(jobs))
-        pool = _Pool(ray, max(1, n), cpus_per_actor, gpus_per_actor)
-        try:
-            records = pool.run(jobs, on_record)
-            if on_actors:
-                on_actors(pool.loads())
-            return records
-        finally:
-            pool.close()
-    finally:
-        if started:
-            ray.shutdown()
+    ex = RayExecutor(address, min(workers, len(jobs)) if workers else None, cpus_per_actor, gpus_per_actor, on_actors)
+    return ex(jobs, workers, on_record, progress)
 
 
 class _Pool:
@@ -143,6 +156,11 @@ class _Pool:
         self.start_error: str | None = None
         for _ in range(n):
             self._start()
+
+    def shrink(self, n: int) -> None:
+        """Keep at most ``n`` actors (a batch of fewer inputs needs no more)."""
+        while len(self.starting) + len(self.actors) > max(1, n):
+            self.ray.kill(self.starting.popitem()[1] if self.starting else self.actors.popitem()[0])
 
     def _start(self) -> None:
         actor = self.cls.remote(os.getcwd())
