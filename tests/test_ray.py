@@ -161,3 +161,10 @@ def test_ctrl_c_leaves_no_task_running(cluster, numbers, tmp_path):
     while actor_processes() and time.monotonic() < end:
         time.sleep(0.2)
     assert not actor_processes()
+
+
+def test_ray_options_need_the_ray_executor():
+    r = recog(os.environ, "run", "pipelines/digits.yaml", "--actors", 2, "--address", "auto", timeout=120)
+    assert r.returncode == 2 and "--address, --actors need --executor ray" in r.stderr
+    r = recog(os.environ, "run", "pipelines/digits.yaml", "--executor", "ray", "--workers", 2, timeout=120)
+    assert r.returncode == 2 and "with --executor ray use --actors" in r.stderr
