@@ -25,7 +25,10 @@ NODE = {"num_cpus": 1, "node_ip_address": "127.0.0.1", "object_store_memory": 80
 
 @pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
-    """A head node and one more node, one CPU each, whose workers see the toy plugin; yields (address, env)."""
+    """A head node and one more node, one CPU each, whose workers see the toy plugin; yields (address, env, raylets).
+
+    ``raylets``: the pids of the nodes' raylets, the parents of every worker process of this cluster.
+    """
     site = tmp_path_factory.mktemp("ray-site")
     make_dist(site, "toy_plugin", TOY / "recog_toy.py", "toy = recog_toy")
     env = {**os.environ, **RAY_ENV, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
@@ -37,7 +40,7 @@ def cluster(tmp_path_factory):
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    yield c.address, env
+    yield c.address, env, {n.all_processes["raylet"][0].process.pid for n in c.list_all_nodes()}
     c.shutdown()
 
 
@@ -63,22 +66,23 @@ def files(out: Path) -> dict:
     return {f.name: f.read_bytes() for f in sorted(out.iterdir()) if f.name != "results.jsonl"}
 
 
-def actor_processes() -> list[int]:
-    """Processes of recog's Ray actors on this machine (Ray titles them ``ray::RecogWorker[.method]``)."""
+def actor_processes(raylets: set[int]) -> list[int]:
+    """Processes of recog's Ray actors in the test cluster (Ray titles them ``ray::RecogWorker[.method]``)."""
     pids = []
     for d in Path("/proc").iterdir():
         try:
-            if d.name.isdigit() and (d / "cmdline").read_bytes().startswith(b"ray::RecogWorker"):
+            if (d.name.isdigit() and (d / "cmdline").read_bytes().startswith(b"ray::RecogWorker")
+                    and int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) in raylets):
                 pids.append(int(d.name))
-        except OSError:
+        except (OSError, ValueError, IndexError):
             continue
     return pids
 
 
-def running_actor(deadline_s: float = 120) -> int:
+def running_actor(raylets: set[int], deadline_s: float = 120) -> int:
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
-        for pid in actor_processes():
+        for pid in actor_processes(raylets):
             try:
                 if (Path("/proc") / str(pid) / "cmdline").read_bytes().startswith(b"ray::RecogWorker.run"):
                     return pid
@@ -109,7 +113,7 @@ def slow_pipeline(tmp_path: Path, delay_ms: int) -> Path:
 
 
 def test_records_and_files_match_the_local_pool_and_models_load_once_per_actor(cluster, numbers, tmp_path):
-    address, env = cluster
+    address, env, raylets = cluster
     pool, on_ray = tmp_path / "pool", tmp_path / "ray"
     local = recog(env, "run", "pipelines/digits.yaml", "--input", numbers, "--out", pool, "--workers", 2)
     r = recog(env, "run", "pipelines/digits.yaml", "--input", numbers, "--out", on_ray, "--executor", "ray",
@@ -129,13 +133,13 @@ def test_records_and_files_match_the_local_pool_and_models_load_once_per_actor(c
 
 
 def test_a_killed_worker_fails_nothing_else(cluster, numbers, tmp_path):
-    address, env = cluster
+    address, env, raylets = cluster
     pipe = slow_pipeline(tmp_path, 1500)
     pool, on_ray = tmp_path / "pool", tmp_path / "ray"
     assert recog(env, "run", pipe, "--input", numbers / "n?.png", "--out", pool, "--workers", 2).returncode == 0
     proc = start(env, "run", pipe, "--input", numbers / "n?.png", "--out", on_ray, "--executor", "ray",
                  "--address", address, "--actors", 2)
-    os.kill(running_actor(), signal.SIGKILL)
+    os.kill(running_actor(raylets), signal.SIGKILL)
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     assert "running it again on another worker" in err
@@ -146,11 +150,11 @@ def test_a_killed_worker_fails_nothing_else(cluster, numbers, tmp_path):
 
 
 def test_ctrl_c_leaves_no_task_running(cluster, numbers, tmp_path):
-    address, env = cluster
+    address, env, raylets = cluster
     out = tmp_path / "out"
     proc = start(env, "run", slow_pipeline(tmp_path, 3000), "--input", numbers / "n?.png", "--out", out,
                  "--executor", "ray", "--address", address, "--actors", 2)
-    running_actor()
+    running_actor(raylets)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode != 0
@@ -158,9 +162,9 @@ def test_ctrl_c_leaves_no_task_running(cluster, numbers, tmp_path):
     done = records(out)
     assert 1 <= len(done) < 5  # the interrupted inputs are recorded, the ones never started are not
     end = time.monotonic() + 30
-    while actor_processes() and time.monotonic() < end:
+    while actor_processes(raylets) and time.monotonic() < end:
         time.sleep(0.2)
-    assert not actor_processes()
+    assert not actor_processes(raylets)
 
 
 def test_ray_options_need_the_ray_executor():
