@@ -57,7 +57,7 @@ class RecogWorker:
                 self.inputs += 1
 
     def interrupt(self) -> None:
-        """Raise KeyboardInterrupt in the running input, as Ctrl-C does in a local run: the runner closes outputs."""
+        """Raise KeyboardInterrupt in the running input, as Ctrl-C does in a pool worker: it ends as interrupted."""
         with self._lock:
             if self._thread is not None:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._thread),
@@ -243,8 +243,7 @@ class _Pool:
             if held:
                 held, deaths = False, deaths + 1
                 if deaths >= ATTEMPTS:
-                    done(Record(job.input, False, f"{job.input}: its Ray worker died {deaths} times: {why}",
-                                [], None, 0.0))
+                    done(batch.worker_died(job, f"its Ray worker died {deaths} times ({why})"))
                     continue
                 log.warning("%s: its Ray worker died (%s); running it again on another worker", job.input, why)
             retry.append((job, deaths))
@@ -271,7 +270,7 @@ class _Pool:
             try:
                 rec = self.ray.get(ref, timeout=0)
             except (self.ray.exceptions.RayError, KeyboardInterrupt):
-                rec = Record(job.input, False, f"{job.input}: interrupted", [], None, 0.0, interrupted=True)
+                rec = batch.interrupted(job)
             done(rec)
 
     def loads(self) -> list[dict]:

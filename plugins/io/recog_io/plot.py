@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -21,6 +21,7 @@ MAX_SERIES = 8
 
 
 class PlotParams(Params):
+    path_fields: ClassVar[tuple[str, ...]] = ("kind",)  # output path template fields beyond {stem} and {out}
     path: str | None = Field(None, description="output PNG; may use {stem}, {out} and {kind} (default: "
                                                "<out>/<stem>.<kind>.png, nothing when the run has no --out)")
     width: float = Field(10.0, gt=0, description="figure width in inches")
