@@ -9,11 +9,13 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import shutil
 import threading
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
-from platform_core import batch, models, plugins
+from platform_core import batch, models, outputs, plugins
 from platform_core.batch import Job, Record
 from platform_core.errors import RecogError
 
@@ -153,6 +155,7 @@ class _Pool:
         self.starting: dict = {}  # ready() ref -> actor
         self.actors: dict = {}  # actor -> deque of its refs in submission order
         self.inflight: dict = {}  # ref -> (actor, job, deaths)
+        self.pids: dict = {}  # actor -> its process id
         self.start_error: str | None = None
         for _ in range(n):
             self._start()
@@ -207,7 +210,7 @@ class _Pool:
     def _started(self, ref) -> None:
         actor = self.starting.pop(ref)
         try:
-            self.ray.get(ref)
+            self.pids[actor] = self.ray.get(ref)["pid"]
             self.actors[actor] = deque()
         except self.ray.exceptions.RayError as e:
             self.start_error = _first_line(e)
@@ -232,9 +235,10 @@ class _Pool:
         refs = list(self.actors.pop(actor))
         self.ray.wait(refs, num_returns=len(refs), timeout=30)
         held = True
-        retry = []
+        retry, out_dirs = [], set()
         for ref in refs:
             _, job, deaths = self.inflight.pop(ref)
+            out_dirs.add(job.out_dir)
             try:
                 done(self.ray.get(ref, timeout=0))
                 continue
@@ -249,6 +253,7 @@ class _Pool:
             retry.append((job, deaths))
         queue.extendleft(reversed(retry))
         self.ray.kill(actor)
+        _remove_staging(out_dirs, self.pids.pop(actor, None))
         self._start()
 
     def _interrupt(self, done: Callable[[Record], None]) -> None:
@@ -282,6 +287,14 @@ class _Pool:
             self.ray.kill(actor)
         self.actors.clear()
         self.starting.clear()
+
+
+def _remove_staging(out_dirs: set[str | None], pid: int | None) -> None:
+    """Remove what a dead actor had staged (``outputs.Staging`` folders are named by process id)."""
+    for d in out_dirs:
+        if d and pid:
+            for folder in Path(d).glob(f"{outputs.PARTIAL}{pid}-*"):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _first_line(e: BaseException) -> str:
