@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -117,6 +118,7 @@ def main() -> None:
                   + ", ".join(f"{pid}: {k}, {m}" for pid, k, m in actors))
     finally:
         cluster.shutdown()
+        shutil.rmtree(tmp, ignore_errors=True)
     print(f"load {os.getloadavg()[0]:.1f} at end")
 
 
