@@ -25,36 +25,36 @@ def _bank() -> tuple[np.ndarray, np.ndarray]:
     return window, librosa.filters.mel(sr=SR, n_fft=N_FFT, n_mels=N_MELS).astype(np.float32)
 
 
-def logmel(y: np.ndarray) -> np.ndarray:
-    """(frames, 96) log10(1 + 10000 mel power) of ``y`` (frames not centred: frame i starts at sample i*HOP).
+def mel_power(y: np.ndarray) -> np.ndarray:
+    """(frames, 96) mel power of ``y`` as librosa computes it (frames not centred: frame i starts at sample i*HOP)."""
+    window, mel = _bank()
+    frames = np.lib.stride_tricks.sliding_window_view(y.astype(np.float32), N_FFT)[::HOP]
+    power = np.abs(np.fft.rfft(frames * window, axis=1)).astype(np.float32) ** 2
+    return power @ mel.T
+
+
+def logmel(y: np.ndarray, power: np.ndarray | None = None) -> np.ndarray:
+    """(frames, 96) log10(1 + 10000 mel power) of ``y``, the input musicnn was trained on.
 
     Computed in float32: musicnn's own extractor casts the mel power to float16 first, where 10000 x overflows
     to inf for power above 6.55 (loud music), and the network then answers NaN.
     """
-    window, mel = _bank()
-    frames = np.lib.stride_tricks.sliding_window_view(y.astype(np.float32), N_FFT)[::HOP]
-    power = np.abs(np.fft.rfft(frames * window, axis=1)).astype(np.float32) ** 2
-    return np.log10(10000.0 * (power @ mel.T) + 1.0).astype(np.float32)
-
-
-def patch_of(y: np.ndarray) -> np.ndarray:
-    """One (187, 96) patch from SPAN samples (shorter input is repeated to length, as musicnn's training padded)."""
-    if len(y) < SPAN:
-        y = np.resize(y, SPAN)
-    return logmel(y[:SPAN])
+    power = mel_power(y) if power is None else power
+    return np.log10(10000.0 * power + 1.0).astype(np.float32)
 
 
 class PatchStream:
-    """Consecutive non-overlapping patches of a 16 kHz mono stream, as librosa's centred frames would cut them.
+    """The sample windows of consecutive non-overlapping patches of a 16 kHz mono stream, as librosa's centred
+    frames would cut them (pass each to :func:`logmel`).
 
-    ``push`` takes samples in any block sizes and returns the patches completed, each with its start in seconds;
+    ``push`` takes samples in any block sizes and returns the windows completed, each with its start in seconds;
     ``end`` returns the last one: the final 3 s when the stream leaves at least 1 s unscored, or the whole
-    stream repeated to 3 s when it is shorter than one patch. Memory: one patch of samples.
+    stream repeated to 3 s when it is shorter than one patch. Memory: one window of samples.
     """
 
     def __init__(self):
         self.buf = np.zeros(N_FFT // 2, np.float32)  # librosa's centring pads 256 zeros in front
-        self.done = 0  # patches emitted
+        self.done = 0  # windows emitted
         self.seen = 0  # samples pushed
         self.tail = np.zeros(0, np.float32)  # the last SPAN samples pushed
 
@@ -64,15 +64,14 @@ class PatchStream:
         self.tail = np.concatenate([self.tail, y])[-SPAN:]
         self.buf = np.concatenate([self.buf, y])
         while len(self.buf) >= SPAN:
-            yield self.done * STEP / SR, logmel(self.buf[:SPAN])
+            yield self.done * STEP / SR, self.buf[:SPAN]
             self.done += 1
             self.buf = self.buf[STEP:]
 
     def end(self) -> Iterator[tuple[float, np.ndarray]]:
         left = self.seen - self.done * STEP
         if self.done == 0 and self.seen > 0:
-            yield 0.0, patch_of(self.tail)
+            yield 0.0, np.resize(self.tail, SPAN)  # repeated to length, as musicnn's training padded
         elif left >= MIN_TAIL:
-            y = np.concatenate([self.tail, np.zeros(N_FFT // 2, np.float32)])[-SPAN:]
-            yield (self.seen + N_FFT // 2 - SPAN) / SR, logmel(y)
+            yield (self.seen + N_FFT // 2 - SPAN) / SR, np.concatenate([self.tail, np.zeros(N_FFT // 2, np.float32)])[-SPAN:]
         self.buf = np.zeros(0, np.float32)

@@ -154,7 +154,7 @@ def main() -> int:
     import soundfile as sf
     from musicnn.configuration import MSD_LABELS, MTT_LABELS
 
-    from recog_genre.logmel import FRAMES, N_MELS, SR, PatchStream
+    from recog_genre.logmel import FRAMES, N_MELS, SR, PatchStream, logmel
 
     torch.set_grad_enabled(False)
     tagger = Tagger().eval()
@@ -172,7 +172,8 @@ def main() -> int:
 
     y, sr = sf.read(PLUGIN / "tests" / "country.00000.5s.flac", dtype="float32")
     stream = PatchStream()
-    patches = np.stack([p for _, p in [*stream.push(librosa.resample(y, orig_sr=sr, target_sr=SR)), *stream.end()]])
+    y16 = librosa.resample(y, orig_sr=sr, target_sr=SR)
+    patches = np.stack([logmel(w) for _, w in [*stream.push(y16), *stream.end()]])
     ref = {}
     for name in MODELS:
         ref[f"{name}_tags"], ref[f"{name}_embedding"] = tf_reference(name, patches)
