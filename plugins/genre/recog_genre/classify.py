@@ -22,7 +22,7 @@ class ClassifyParams(Params):
         "verdict); tags: the tagger's genre tags alone (streamed); features: the feature model alone over the "
         "whole input (v0.1)")
     model: str = Field("genre.features", description="model card id, or an .onnx from `recog train genre`")
-    temperature: float = Field(TEMPERATURE, gt=0, description="softmax temperature of the combined scores (method combined)")
+    temperature: float = Field(TEMPERATURE, gt=0, description="softmax temperature of the combined scores")
     segment: float = Field(3.0, gt=0, description="length in seconds of the windows reported in `segments`")
     context: float = Field(10.0, ge=1, description="seconds of audio around each segment whose statistics score it "
                            "(method features; combined scores 3 s tagger patches)")

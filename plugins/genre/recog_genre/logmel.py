@@ -72,6 +72,11 @@ class PatchStream:
         left = self.seen - self.done * STEP
         if self.done == 0 and self.seen > 0:
             yield 0.0, np.resize(self.tail, SPAN)  # repeated to length, as musicnn's training padded
-        elif left >= MIN_TAIL:
-            yield (self.seen + N_FFT // 2 - SPAN) / SR, np.concatenate([self.tail, np.zeros(N_FFT // 2, np.float32)])[-SPAN:]
+        elif left >= MIN_TAIL:  # the last 187 of librosa's centred frames: the last one is centred on seen // HOP
+            last = self.seen // HOP * HOP
+            lo = last - (FRAMES - 1) * HOP - N_FFT // 2  # the window ends N_FFT // 2 after the last centre
+            w = np.zeros(SPAN, np.float32)
+            have = self.tail[lo - (self.seen - len(self.tail)):]
+            w[: len(have)] = have
+            yield (last - (FRAMES - 1) * HOP) / SR, w
         self.buf = np.zeros(0, np.float32)
