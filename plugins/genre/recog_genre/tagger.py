@@ -21,7 +21,7 @@ class Tagger:
     200-unit penultimate layer)."""
 
     def __init__(self):
-        self.session = models.onnx_session(MODEL)
+        self.session = models.onnx_session(MODEL, threads=1)  # batch runs parallelise over inputs
         meta = self.session.get_modelmeta().custom_metadata_map
         self.mtt: list[str] = json.loads(meta["mtt_labels"])
         self.msd: list[str] = json.loads(meta["msd_labels"])
