@@ -2,14 +2,14 @@
 random vs blocked cross-validation on the table, perturbations.
 
 Run from the project root: ``python bench/genre.py`` (needs ../shared/data/gtzan and ffmpeg; eSpeak NG for the
-speech row); ``python bench/genre.py --validation`` runs only the sections on audio through `recog run`.
+speech row); ``python bench/genre.py --only excerpts,long,not-music`` runs only those sections (on audio, through
+`recog run`).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -141,20 +141,20 @@ def speed(y: np.ndarray) -> None:
 
 
 def recog_run(inputs: Path, out: Path, *sets: str) -> tuple[list[dict], float, float, float]:
-    """Records of `recog run pipelines/genre.yaml --input INPUTS`, wall and CPU seconds, and the peak RSS (MiB)
-    of the run's processes."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
+    """Records of `recog run pipelines/genre.yaml --input INPUTS`, its wall and CPU seconds (all its processes),
+    and its peak RSS in MiB (the largest of its processes; one input runs in one process)."""
     cmd = [sys.executable, "-m", "platform_core", "run", "pipelines/genre.yaml", "--input", str(inputs),
            "--out", str(out)]
     for s in sets:
         cmd += ["--set", s]
-    subprocess.run(cmd, cwd=ROOT, check=False, capture_output=True)
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True); "
+             "r = resource.getrusage(resource.RUSAGE_CHILDREN); print(r.ru_utime + r.ru_stime, r.ru_maxrss)")
+    t0 = time.perf_counter()
+    cpu, rss = subprocess.run([sys.executable, "-c", probe, *cmd], cwd=ROOT, check=True, capture_output=True,
+                              text=True).stdout.split()
     wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     with open(out / "results.jsonl") as f:
-        return [json.loads(line) for line in f], wall, cpu, after.ru_maxrss / 1024
+        return [json.loads(line) for line in f], wall, float(cpu), int(rss) / 1024
 
 
 def _truth(record: dict) -> str:
@@ -209,13 +209,21 @@ def excerpts(tmp: Path) -> None:
           f"(uniform {np.log(10):.3f}); fit on all 30: {_fit_temperature(logq, y):.2f} (shipped "
           f"{ClassifyParams().temperature})")
 
-    long = tmp / "long.wav"  # every excerpt end to end: one long file
-    sf.write(long, np.concatenate([sf.read(c, dtype="float32")[0] for c in clips]), SR)
-    print(f"\n## one long file ({audio:.0f} s: the excerpts end to end), speed and peak memory of the run")
-    for m in ("features", "combined"):
-        recs, wall, cpu, rss = recog_run(long, tmp / f"long-{m}", f"classify.method={m}")
-        print(f"{m + ': ' + METHODS[m]:50s} x real time {audio / wall:6.1f} wall / {audio / cpu:6.1f} per CPU-second; "
-              f"peak RSS of the run {rss:5.0f} MiB; label {recs[0]['result']['label']}")
+
+
+def long_files(tmp: Path) -> None:
+    clips = sorted((DATA / "validation").glob("*.wav"))
+    y = np.concatenate([sf.read(c, dtype="float32")[0] for c in clips])  # every excerpt end to end
+    print("\n## long files (the excerpts end to end, and its first quarter): speed and peak memory of one run, "
+          "start-up included")
+    for part in (4, 1):
+        long = tmp / f"long{part}.wav"
+        sf.write(long, y[: len(y) // part], SR)
+        secs = len(y) // part / SR
+        for m in ("features", "combined"):
+            recs, wall, cpu, rss = recog_run(long, tmp / f"long{part}-{m}", f"classify.method={m}")
+            print(f"{secs:4.0f} s, {m + ': ' + METHODS[m]:50s} x real time {secs / wall:6.1f} wall / "
+                  f"{secs / cpu:6.1f} per CPU-second; peak RSS {rss:5.0f} MiB; label {recs[0]['result']['label']}")
 
 
 def not_music(tmp: Path) -> None:
@@ -250,10 +258,12 @@ def main() -> int:
     if not DATA.is_dir():
         print(f"needs {DATA}", file=sys.stderr)
         return 1
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     with tempfile.TemporaryDirectory() as d:
-        excerpts(Path(d))
-        not_music(Path(d))
-    if "--validation" in sys.argv:
+        for name, section in (("excerpts", excerpts), ("long", long_files), ("not-music", not_music)):
+            if only is None or name in only:
+                section(Path(d))
+    if only is not None:
         return 0
     y, _ = sf.read(DATA / "country.00000.wav", dtype="float32")
     t = table.read(DATA / "features_30_sec.train.csv")
