@@ -194,7 +194,9 @@ def excerpts(tmp: Path) -> None:
     recs = runs["combined"]
     y = np.array([GENRES.index(_truth(r)) for r in recs])
     track = np.array([int(Path(r["input"]).stem.split(".")[1]) for r in recs])
+    # the records hold softmax(T_shipped * s): back to T = 1, up to a constant per row
     logq = np.log(np.clip([[r["result"]["scores"][g] for g in GENRES] for r in recs], 1e-9, None))
+    logq /= ClassifyParams().temperature
     held, base, ts = [], [], []
     for k in np.unique(track):
         t = _fit_temperature(logq[track != k], y[track != k])
