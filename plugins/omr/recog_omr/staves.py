@@ -222,10 +222,10 @@ def _follow(cols: np.ndarray, st: StaffBox) -> StaffBox:
         c0, sp = float(st.center_at(x)), float(np.interp(x, st.xs, st.spaces))
         rows = c0 + offsets[:, None] + sp * np.arange(-2, 3)[None, :]
         score = np.interp(rows, np.arange(h), prof, left=0, right=0).sum(axis=1)
-        best = int(np.argmax(score))
-        if score[best] >= 0.4 * 5 * (hi - lo):
+        top = float(score.max())
+        if top >= 0.4 * 5 * (hi - lo):  # the middle of the best plateau: a line two rows thick peaks on both
             xs_out.append(float(x))
-            cs_out.append(c0 + float(offsets[best]))
+            cs_out.append(c0 + float(offsets[score >= top - 1e-3 * top].mean()))
     if len(xs_out) < 3:
         return st
     cs = np.array(cs_out, np.float32)
