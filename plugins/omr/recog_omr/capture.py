@@ -1,5 +1,6 @@
-"""Print-and-capture degradations of staff crops for training: paper texture, low contrast, ink bleed or thin
-print, blur, low resolution, 1-bit scanning with broken lines, residual bends, JPEG."""
+"""Print-and-capture degradations of staff crops for training, as they look after the page's light flattening and
+the crop's resampling: paper texture, faded ink, ink bleed or thin print, blur, low resolution, residual bends,
+JPEG."""
 
 from __future__ import annotations
 
@@ -32,22 +33,17 @@ def capture(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if rng.random() < 0.4:  # thick (ink bleed, heavy engraving) or thin print
         k = np.ones((2, 2), np.uint8)
         x = cv2.dilate(x, k) if rng.random() < 0.5 else cv2.erode(x, k) * 0.5 + x * 0.5
-    if rng.random() < 0.25:  # 1-bit scan, some ink lost to breaks
-        x = (x > rng.uniform(0.12, 0.3)).astype(np.float32)
-        if rng.random() < 0.5:
-            x *= (_smooth_field((h, w), rng.uniform(2, 5), rng) > rng.uniform(-1, -0.8)).astype(np.float32)
-        return x
     if rng.random() < 0.3:  # low resolution
         f = rng.uniform(0.45, 0.8)
         small = cv2.resize(x, (max(4, int(w * f)), max(4, int(h * f))), interpolation=cv2.INTER_AREA)
         x = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
     if rng.random() < 0.5:
         x = cv2.GaussianBlur(x, (0, 0), rng.uniform(0.4, 1.3))
-    x = x * rng.uniform(0.6, 1.0)  # faded ink, paper texture and shading
-    paper = rng.uniform(0, 0.15) * (0.5 + 0.5 * _smooth_field((h, w), rng.uniform(3, 30), rng))
-    shade = rng.uniform(0, 0.2) * (0.5 + 0.5 * _smooth_field((h, w), rng.uniform(60, 300), rng))
-    x = x + (1 - x) * (paper + shade)
-    x = x + rng.normal(0, rng.uniform(0, 0.05), x.shape).astype(np.float32)
+    # faded ink and paper texture, as left by the page's light flattening (which divides out shading)
+    x = x * rng.uniform(0.75, 1.0)
+    paper = rng.uniform(0, 0.07) * (0.5 + 0.5 * _smooth_field((h, w), rng.uniform(2, 20), rng))
+    x = x + (1 - x) * paper
+    x = x + rng.normal(0, rng.uniform(0, 0.04), x.shape).astype(np.float32)
     x = np.clip(x, 0, 1)
     if rng.random() < 0.4:
         ok, buf = cv2.imencode(".jpg", (255 * (1 - x)).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY,
