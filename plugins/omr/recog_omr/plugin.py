@@ -12,7 +12,7 @@ from platform_core.kinds import ImageFrame, Score
 from platform_core.specs import Context, ModelSpec, Params, RendererSpec, TaskSpec
 from recog_omr.recognizer import MODEL_ID
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 
 class TranscribeParams(Params):
