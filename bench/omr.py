@@ -133,6 +133,65 @@ def real_rows(photos: Path, scans: Path, baseline: str, model: str | None) -> No
         print()
 
 
+FEATURES = (("C clefs (alto, tenor, soprano), one staff", None),
+            ("systems of 4 staves: G2, C3, C4, F4", ("G2", "C3", "C4", "F4")))
+
+
+def feature_pages(folder: Path, clefs: tuple | None, n_pages: int, seed: int) -> dict[str, list]:
+    """Pages of random music (seeds never used in training) engraved by verovio into ``folder``: file -> staves."""
+    from recog_omr.engrave import rasterise, render_pages, toolkit
+    from recog_omr.generate import _barlines, random_measure
+    from recog_omr.mei import staves_to_mei
+    from recog_omr.music import Staff
+
+    tk, truth = toolkit(), {}
+    folder.mkdir(parents=True)
+    for k in range(n_pages):
+        rng = random.Random(seed + k)
+        fifths, time_ = rng.randint(-3, 3), rng.choice(["4/4", "3/4", "2/4"])
+        staves = []
+        for clef in clefs or [("C3", "C4", "C1")[k % 3]]:
+            st, pos = Staff(clef, fifths, time_), [rng.randint(0, 8)]
+            st.measures = [random_measure(rng, clef, fifths, time_, pos) for _ in range(6)]
+            staves.append(st)
+        _barlines(rng, staves)
+        pages = render_pages(staves_to_mei(staves), {"font": rng.choice(["Leipzig", "Bravura"]), "scale": 45,
+                                                     "pageWidth": 2100, "pageHeight": 2970, "adjustPageHeight": True},
+                             tk)
+        if len(pages) == 1:
+            cv2.imwrite(str(folder / f"page{k:02d}.png"), rasterise(pages[0][0], 1.2))
+            truth[f"page{k:02d}.png"] = staves
+    return truth
+
+
+def feature_rows(baseline: str, model: str | None, n_pages: int = 8) -> None:
+    """Notation features on synthetic pages (verovio), this version beside ``baseline``, through recog run."""
+    from recog_omr.evaluate import aligned_matches, score_events, truth_events
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        versions = [("this version", ROOT)] + ([(baseline, checkout(baseline, tmp / "baseline"))] if baseline else [])
+        print("notation features, random music engraved by verovio (synthetic; seeds 8100000+ never trained on), "
+              "`recog run`:")
+        for f, (name, clefs) in enumerate(FEATURES):
+            truth = feature_pages(tmp / f"feature{f}", clefs, n_pages, 8100000 + 1000 * f)
+            figures = []
+            for label, code in versions:
+                records, _, _ = recog_run(tmp / f"feature{f}", tmp / f"out{f}-{label}", code,
+                                          model if code == ROOT else None)
+                right = total = 0
+                for page, staves in truth.items():
+                    rec = records.get(page)
+                    parts = rec["result"]["parts"] if rec and rec["ok"] else []
+                    for i, st in enumerate(staves):
+                        true = truth_events(st)
+                        right += aligned_matches(score_events(parts[i]), true) if i < len(parts) else 0
+                        total += len(true)
+                figures.append(f"{label} {100 * right / max(1, total):.2f} %")
+            print(f"  {name:42s} {len(truth)} pages, {total} events: " + "; ".join(figures))
+        print()
+
+
 def lilypond_render(staff, rng: random.Random):
     """A page of ``staff`` engraved by LilyPond (MusicXML -> musicxml2ly -> lilypond --png)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -168,12 +227,14 @@ def main() -> int:
     p.add_argument("--baseline", default=BASELINE, help="git ref of the previous version to run beside ('' for none)")
     p.add_argument("--real", type=Path, default=DATA / "photos", help="phone photos with pairs.csv")
     p.add_argument("--scans", type=Path, default=DATA / "scans-no-truth", help="old scans (speed only)")
-    p.add_argument("--only-real", action="store_true", help="skip the engraved rows")
+    p.add_argument("--only-real", action="store_true", help="only the real and notation-feature rows (all through "
+                   "recog run), not the engraved chorale rows")
     a = p.parse_args()
     if (a.real / "pairs.csv").is_file():
         real_rows(a.real, a.scans, a.baseline, None if a.model == "omr.crnn" else a.model)
     else:
         print(f"no real photos at {a.real}: no real rows", file=sys.stderr)
+    feature_rows(a.baseline, None if a.model == "omr.crnn" else a.model)
     if a.only_real:
         return 0
     staves = held_out_staves(a.pieces)
