@@ -125,6 +125,9 @@ class NoteList:
         print(f"# {self.context.input or self.context.stem}")
         for line in note_lines(score):
             print(line)
+        for s in score.symbols:
+            if s.get("symbol") == "unread":
+                print(f"# staff at {s['box']} (x, y, w, h) not read: notes unsure (mean confidence {s['confidence']})")
 
 
 @hookimpl

@@ -12,7 +12,16 @@ import pytest
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame
 from platform_core.specs import Context
-from recog_omr.plugin import AbcFile, FileParams, MidiFile, MusicXMLFile, Transcribe, TranscribeParams
+from recog_omr.plugin import (
+    AbcFile,
+    FileParams,
+    MidiFile,
+    MusicXMLFile,
+    NoteList,
+    NotesParams,
+    Transcribe,
+    TranscribeParams,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 MELODY = [("G4", 1), ("A4", 1), ("B4", 1), ("C5", 0.5), ("B4", 0.5), ("A4", 0.5), ("G4", 0.5), ("F#4", 1),
@@ -103,13 +112,15 @@ def test_tables_and_lined_paper_are_refused_without_invented_notes(transcribe):
         transcribe(ImageFrame(lined, "lined.png"))
 
 
-def test_a_table_under_the_music_is_reported_not_read_and_the_music_is_kept(transcribe, melody_page):
+def test_a_table_under_the_music_is_reported_not_read_and_the_music_is_kept(transcribe, melody_page, capsys):
     page = cv2.cvtColor(melody_page, cv2.COLOR_GRAY2BGR)
     both = np.vstack((page, _table(page.shape[1], 300)))
     score = transcribe(ImageFrame(both, "mixed.png"))
     assert _notes(score) == MELODY
     unread = [s for s in score.symbols if s["symbol"] == "unread"]
     assert unread and all(s["box"][1] > page.shape[0] - 20 for s in unread)
+    NoteList(NotesParams(), Context(input="mixed.png"))(score)
+    assert capsys.readouterr().out.count("not read: notes unsure") == len(unread)
 
 
 @pytest.mark.skipif(not Path("/work/shared/data/hands/hands.jpg").is_file(), reason="shared data not present")
