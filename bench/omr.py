@@ -1,21 +1,31 @@
-"""OMR benchmark: held-out Bach chorales engraved by verovio (clean, degraded), LilyPond and MuseScore 3.
+"""OMR benchmark: real phone photos and old scans through `recog run`, and held-out Bach chorales engraved by
+verovio (clean, degraded), LilyPond and MuseScore 3.
 
-    python bench/omr.py [--pieces N] [--model omr.crnn|path.onnx]
+    python bench/omr.py [--pieces N] [--model omr.crnn|path.onnx] [--baseline REF] [--real DIR] [--scans DIR]
 
-Prints symbol error rate (edit distance over the true staff symbols / their number), note
-accuracy (notes and rests with exact pitches and duration after alignment / true events) and
-seconds per page on this machine, beside the published anchors. The anchors are the figures
-their authors published; they are not re-measured here (none of those systems is installed).
+Real rows (what users bring, through the user's path: `recog run pipelines/sheet.yaml --input DIR --out OUT`):
+phone photos of printed staves with their truth (``../shared/data/omr-real/photos``, pairs.csv), note accuracy
+beside the previous version of this project (``--baseline``, a git ref, run the same way in the same run); old
+scans without truth (``../shared/data/omr-real/scans-no-truth``): seconds per page only.
+Engraved rows (in-process): symbol error rate (edit distance over the true staff symbols / their number), note
+accuracy (notes and rests with exact pitches and duration after alignment / true events) and seconds per page.
+Speed anchors are the figures their authors published; they are not re-measured here (none is installed).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 import cv2
@@ -29,6 +39,157 @@ ANCHORS = [
     ("Audiveris", "30-60 s per page", "published"),
     ("homr", "tens of seconds per page", "published"),
 ]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "omr-real"
+BASELINE = "f9c7f55"  # main before issue 15 (staff following, cut-staff and unsure-staff rules)
+_DUR = {"whole": 4.0, "half": 2.0, "quarter": 1.0, "eighth": 0.5, "sixteenth": 0.25, "thirty_second": 0.125,
+        "sixty_fourth": 0.0625}
+_STEP = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+def semantic_events(text: str) -> list[tuple]:
+    """(MIDI pitches or 'rest', quarter notes) per note and rest of a PrIMuS "semantic" token line."""
+    def quarters(d: str) -> float:
+        dots = len(d) - len(d.rstrip("."))
+        return _DUR[d.rstrip(".").removesuffix("_fermata")] * (2 - 0.5**dots)
+
+    out: list[tuple] = []
+    for tok in text.strip().split("+"):
+        if tok.startswith("note-"):
+            name, dur = tok[5:].split("_", 1)
+            midi = 12 * (int(name[-1]) + 1) + _STEP[name[0]] + name.count("#") - name[1:-1].count("b")
+            out.append(((midi,), quarters(dur)))
+        elif tok.startswith("rest-"):
+            out.append(("rest", quarters(tok[5:])))
+    return out
+
+
+def checkout(ref: str, into: Path) -> Path:
+    """The tree of git ``ref`` unpacked into ``into`` (to run a previous version beside this one)."""
+    with tempfile.TemporaryFile() as f:
+        subprocess.run(["git", "archive", ref], cwd=ROOT, stdout=f, check=True)
+        f.seek(0)
+        with tarfile.open(fileobj=f) as tar:
+            tar.extractall(into, filter="data")
+    return into
+
+
+def recog_run(inputs: Path, out: Path, code: Path = ROOT, model: str | None = None) -> tuple[dict, float, float]:
+    """``recog run pipelines/sheet.yaml --input INPUTS --out OUT --workers 1`` with the code at ``code``:
+    records by file name, wall seconds and CPU seconds of the whole command."""
+    path = [str(code)] + [str(p) for p in sorted((code / "plugins").iterdir()) if p.is_dir()]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path), "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-m", "platform_core", "run", str(code / "pipelines/sheet.yaml"), "--input", str(inputs),
+           "--out", str(out), "--workers", "1"] + (["--set", f"score.model={model}"] if model else [])
+    c0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    subprocess.run(cmd, cwd=code, env=env, capture_output=True, text=True, check=False)
+    c1, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter() - t0
+    records = {Path(r["input"]).name: r for r in map(json.loads, (out / "results.jsonl").read_text().splitlines())}
+    return records, wall, (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)
+
+
+def photo_accuracy(records: dict, photos: Path) -> tuple[int, int, int]:
+    """(events right, true events, failed inputs) of the photo records against pairs.csv."""
+    from recog_omr.evaluate import aligned_matches, score_events
+
+    right = total = failed = 0
+    for row in csv.DictReader((photos / "pairs.csv").open()):
+        true = semantic_events((photos / row["tokens"]).read_text())
+        rec = records.get(row["image"])
+        ok = rec is not None and rec["ok"]
+        pred = [e for p in rec["result"]["parts"] for e in score_events(p)] if ok else []
+        right += aligned_matches(pred, true)
+        total += len(true)
+        failed += not ok
+    return right, total, failed
+
+
+def real_rows(photos: Path, scans: Path, baseline: str, model: str | None) -> None:
+    """Photos (accuracy, this version beside ``baseline``) and scans (seconds per page), all through recog run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        versions = [("this version", ROOT)]
+        if baseline:
+            versions.append((f"previous version ({baseline})", checkout(baseline, tmp / "baseline")))
+        print(f"real phone photos ({photos}), `recog run pipelines/sheet.yaml --input DIR`:")
+        print(f"  {'version':34s} {'note acc':>9s} {'events':>7s} {'failed':>6s} {'s/page':>7s} {'cpu s/page':>10s}")
+        for name, code in versions:
+            records, wall, cpu = recog_run(photos, tmp / f"photos-{len(name)}", code, model if code == ROOT else None)
+            right, total, failed = photo_accuracy(records, photos)
+            print(f"  {name:34s} {100 * right / max(1, total):8.2f}% {total:7d} {failed:6d} "
+                  f"{wall / max(1, len(records)):7.2f} {cpu / max(1, len(records)):10.2f}")
+        if scans.is_dir():
+            pages = sorted(p for p in scans.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".tif"))
+            records, wall, cpu = recog_run(scans, tmp / "scans", ROOT, model)
+            _, wall1, cpu1 = recog_run(pages[0], tmp / "scan1", ROOT, model)
+            n = len(pages)
+            print(f"\nold scans without truth ({scans}): {n} pages, {sum(r['ok'] for r in records.values())} read; "
+                  f"per page beyond the first (whole command for {n} pages minus the command for one page, / "
+                  f"{n - 1}): {(cpu - cpu1) / (n - 1):.2f} CPU s, {(wall - wall1) / (n - 1):.2f} s wall; "
+                  f"one page {cpu1:.2f} CPU s, {wall1:.2f} s wall including start-up")
+            print("  speed anchors (published): oemer 180-300 s/page, Audiveris 30-60 s/page; target <= 2 s/page")
+        print()
+
+
+FEATURES = (("C clefs (alto, tenor, soprano), one staff", None),
+            ("systems of 4 staves: G2, C3, C4, F4", ("G2", "C3", "C4", "F4")))
+
+
+def feature_pages(folder: Path, clefs: tuple | None, n_pages: int, seed: int) -> dict[str, list]:
+    """Pages of random music (seeds never used in training) engraved by verovio into ``folder``: file -> staves."""
+    from recog_omr.engrave import rasterise, render_pages, toolkit
+    from recog_omr.generate import _barlines, random_measure
+    from recog_omr.mei import staves_to_mei
+    from recog_omr.music import Staff
+
+    tk, truth = toolkit(), {}
+    folder.mkdir(parents=True)
+    for k in range(n_pages):
+        rng = random.Random(seed + k)
+        fifths, time_ = rng.randint(-3, 3), rng.choice(["4/4", "3/4", "2/4"])
+        staves = []
+        for clef in clefs or [("C3", "C4", "C1")[k % 3]]:
+            st, pos = Staff(clef, fifths, time_), [rng.randint(0, 8)]
+            st.measures = [random_measure(rng, clef, fifths, time_, pos) for _ in range(6)]
+            staves.append(st)
+        _barlines(rng, staves)
+        pages = render_pages(staves_to_mei(staves), {"font": rng.choice(["Leipzig", "Bravura"]), "scale": 45,
+                                                     "pageWidth": 2100, "pageHeight": 2970, "adjustPageHeight": True},
+                             tk)
+        if len(pages) == 1:
+            cv2.imwrite(str(folder / f"page{k:02d}.png"), rasterise(pages[0][0], 1.2))
+            truth[f"page{k:02d}.png"] = staves
+    return truth
+
+
+def feature_rows(baseline: str, model: str | None, n_pages: int = 8) -> None:
+    """Notation features on synthetic pages (verovio), this version beside ``baseline``, through recog run."""
+    from recog_omr.evaluate import aligned_matches, score_events, truth_events
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        versions = [("this version", ROOT)] + ([(baseline, checkout(baseline, tmp / "baseline"))] if baseline else [])
+        print("notation features, random music engraved by verovio (synthetic; seeds 8100000+ never trained on), "
+              "`recog run`:")
+        for f, (name, clefs) in enumerate(FEATURES):
+            truth = feature_pages(tmp / f"feature{f}", clefs, n_pages, 8100000 + 1000 * f)
+            figures = []
+            for label, code in versions:
+                records, _, _ = recog_run(tmp / f"feature{f}", tmp / f"out{f}-{label}", code,
+                                          model if code == ROOT else None)
+                right = total = 0
+                for page, staves in truth.items():
+                    rec = records.get(page)
+                    parts = rec["result"]["parts"] if rec and rec["ok"] else []
+                    for i, st in enumerate(staves):
+                        true = truth_events(st)
+                        right += aligned_matches(score_events(parts[i]), true) if i < len(parts) else 0
+                        total += len(true)
+                figures.append(f"{label} {100 * right / max(1, total):.2f} %")
+            print(f"  {name:42s} {len(truth)} pages, {total} events: " + "; ".join(figures))
+        print()
 
 
 def lilypond_render(staff, rng: random.Random):
@@ -63,7 +224,19 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--pieces", type=int, default=20)
     p.add_argument("--model", default="omr.crnn")
+    p.add_argument("--baseline", default=BASELINE, help="git ref of the previous version to run beside ('' for none)")
+    p.add_argument("--real", type=Path, default=DATA / "photos", help="phone photos with pairs.csv")
+    p.add_argument("--scans", type=Path, default=DATA / "scans-no-truth", help="old scans (speed only)")
+    p.add_argument("--only-real", action="store_true", help="only the real and notation-feature rows (all through "
+                   "recog run), not the engraved chorale rows")
     a = p.parse_args()
+    if (a.real / "pairs.csv").is_file():
+        real_rows(a.real, a.scans, a.baseline, None if a.model == "omr.crnn" else a.model)
+    else:
+        print(f"no real photos at {a.real}: no real rows", file=sys.stderr)
+    feature_rows(a.baseline, None if a.model == "omr.crnn" else a.model)
+    if a.only_real:
+        return 0
     staves = held_out_staves(a.pieces)
     rows = [("verovio, clean", evaluate_staves(staves, a.model, degraded=False)),
             ("verovio, degraded (skew, perspective, light, blur, noise, JPEG)",

@@ -11,6 +11,7 @@ import argparse
 import random
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -142,11 +143,36 @@ def held_out_staves(n_pieces: int, max_measures: int = 12) -> list[Staff]:
     return out
 
 
+def shard_errors(model: str, folder, capture_seed: int | None = None) -> tuple[int, int]:
+    """(symbol errors, true symbols) of the staff crops in a folder of shards, read as they are or, given a seed,
+    after print-and-capture degradations (recog_omr.capture) drawn from it."""
+    from recog_omr.capture import capture
+    from recog_omr.recognizer import StaffReader
+    from recog_omr.shards import read_shards
+
+    reader, rng = StaffReader(model), np.random.default_rng(capture_seed or 0)
+    errors = total = 0
+    for ink, symbols in read_shards(folder):
+        x = ink / 255.0
+        if capture_seed is not None:
+            x = capture(x.astype(np.float32), rng)
+        errors += edit_distance([r.symbol for r in reader.read(x)], symbols)
+        total += len(symbols)
+    return errors, total
+
+
 def main(args: list[str]) -> int:
     p = argparse.ArgumentParser(prog="recog eval omr", description=__doc__)
     p.add_argument("--pieces", type=int, default=20, help="held-out corpus pieces to engrave and read")
     p.add_argument("--model", default="omr.crnn", help="model card id or .onnx path")
+    p.add_argument("--shards", type=Path, help="instead: symbol error on the crops in this folder of validation "
+                   "shards, as engraved and after print-and-capture degradations (seed 1)")
     a = p.parse_args(args)
+    if a.shards:
+        for name, seed in (("as engraved", None), ("print-and-capture", 1)):
+            e, n = shard_errors(a.model, a.shards, seed)
+            print(f"{name:18s} symbol error {100 * e / max(1, n):.2f} % ({e} of {n} symbols)")
+        return 0
     staves = held_out_staves(a.pieces)
     for degraded in (False, True):
         r = evaluate_staves(staves, a.model, degraded)

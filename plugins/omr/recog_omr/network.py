@@ -32,3 +32,39 @@ class StaffCRNN(nn.Module):
         f = f.permute(0, 3, 1, 2).reshape(b, w, c * h)
         f, _ = self.rnn(self.proj(f))
         return self.out(f).log_softmax(-1)
+
+
+def state_from_onnx(path) -> dict:
+    """A StaffCRNN state dict holding the weights of an exported model (batch norms folded into the convolutions
+    come back as identity batch norms with the folded bias; GRU gates reordered from ONNX's z, r, h)."""
+    import onnx
+    from onnx import numpy_helper
+
+    g = onnx.load(str(path)).graph
+    init = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in g.initializer}
+    node_inputs = [(n.op_type, list(n.input)) for n in g.node]
+    convs = [init[i[1]] for op, i in node_inputs if op == "Conv"], [init[i[2]] for op, i in node_inputs if op == "Conv"]
+    matmuls = [init[i[1]] for op, i in node_inputs if op == "MatMul"]
+    gru = next(i for op, i in node_inputs if op == "GRU")
+    w, r, b = init[gru[1]], init[gru[2]], init[gru[3]]
+    state = StaffCRNN().state_dict()
+    for k, (cw, cb) in enumerate(zip(*convs, strict=True)):
+        state[f"conv.{k}.0.weight"] = cw
+        state[f"conv.{k}.1.weight"] = torch.ones_like(cb)
+        state[f"conv.{k}.1.bias"] = cb
+        state[f"conv.{k}.1.running_mean"] = torch.zeros_like(cb)
+        state[f"conv.{k}.1.running_var"] = torch.full_like(cb, 1 - 1e-5)
+    state["proj.0.weight"], state["proj.0.bias"] = matmuls[0].T.contiguous(), init["proj.0.bias"]
+    state["out.weight"], state["out.bias"] = matmuls[1].T.contiguous(), init["out.bias"]
+    h = r.shape[-1]
+
+    def rzn(t: torch.Tensor) -> torch.Tensor:  # ONNX z, r, h -> PyTorch r, z, n
+        z, rr, n = t[:h], t[h : 2 * h], t[2 * h :]
+        return torch.cat((rr, z, n)).contiguous()
+
+    for d, suffix in enumerate(("", "_reverse")):
+        state[f"rnn.weight_ih_l0{suffix}"] = rzn(w[d])
+        state[f"rnn.weight_hh_l0{suffix}"] = rzn(r[d])
+        state[f"rnn.bias_ih_l0{suffix}"] = rzn(b[d][: 3 * h])
+        state[f"rnn.bias_hh_l0{suffix}"] = rzn(b[d][3 * h :])
+    return state

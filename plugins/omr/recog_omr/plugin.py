@@ -12,7 +12,7 @@ from platform_core.kinds import ImageFrame, Score
 from platform_core.specs import Context, ModelSpec, Params, RendererSpec, TaskSpec
 from recog_omr.recognizer import MODEL_ID
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 
 class TranscribeParams(Params):
@@ -85,6 +85,30 @@ class AbcFile(ScoreFile):
         path.write_text(to_abc(score, title=self.context.stem))
 
 
+class OverlayFile:
+    """<stem>.overlay.png: the page with symbols boxed by class, unsure ones in red, labels where they fit, a legend."""
+
+    def __init__(self, params: FileParams, context: Context):
+        self.path = context.output_path(".overlay.png", params.path)
+        self.context, self.image = context, None
+
+    def __call__(self, frame: ImageFrame, score: Score) -> None:
+        if self.path is not None:
+            from recog_omr.overlay import draw_overlay
+
+            self.image = draw_overlay(frame.image, score)[0]
+
+    def close(self) -> None:
+        if self.path is None or self.image is None:
+            return
+        import cv2
+
+        if not cv2.imwrite(str(self.path), self.image):
+            raise OSError(f"omr.overlay: cannot write {self.path}")
+        self.context.wrote(self.path)
+        self.path = None
+
+
 class NotesParams(Params):
     pass
 
@@ -101,6 +125,9 @@ class NoteList:
         print(f"# {self.context.input or self.context.stem}")
         for line in note_lines(score):
             print(line)
+        for s in score.symbols:
+            if s.get("symbol") == "unread":
+                print(f"# staff at {s['box']} (x, y, w, h) not read: notes unsure (mean confidence {s['confidence']})")
 
 
 @hookimpl
@@ -120,7 +147,10 @@ def recog_renderers():
     return [spec("omr.musicxml", MusicXMLFile, FileParams, "<stem>.musicxml: the score as MusicXML"),
             spec("omr.midi", MidiFile, FileParams, "<stem>.mid: the score as a MIDI file"),
             spec("omr.abc", AbcFile, FileParams, "<stem>.abc: the score in ABC notation"),
-            spec("omr.notes", NoteList, NotesParams, "Each note printed: measure, name with octave, beats")]
+            spec("omr.notes", NoteList, NotesParams, "Each note printed: measure, name with octave, beats"),
+            RendererSpec(id="omr.overlay", version=VERSION, consumes=("image", "score"), params=FileParams,
+                         factory=OverlayFile, summary="<stem>.overlay.png: symbols boxed by class, unsure ones red, "
+                         "labels where they fit, a legend")]
 
 
 @hookimpl

@@ -155,12 +155,14 @@ def find_staves(image: np.ndarray) -> Page:
         length = int(max(3 * space, 15))
         ink = cv2.GaussianBlur(1.0 - flat, (0, 0), 0.7)
         mask = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)) > 0.1).astype(np.uint8)
+        cols = np.concatenate((np.zeros((mask.shape[0], 1), np.int32), np.cumsum(mask, axis=1, dtype=np.int32)), 1)
         for track in _tracks(mask, space):
-            st = StaffBox(*(np.array(v, np.float32) for v in zip(*track, strict=True)))
+            st = _follow(cols, StaffBox(*(np.array(v, np.float32) for v in zip(*track, strict=True))))
             st.x0, st.x1 = _extent(mask, st)
             if st.x1 - st.x0 >= 8 * space:
                 staves.append(st)
         staves.sort(key=lambda st: st.top)
+        staves = _drop_cut(staves, flat.shape[0])
         _systems(binary, staves)
     return Page(flat, angle, staves, m)
 
@@ -187,6 +189,49 @@ def _tracks(mask: np.ndarray, space: float) -> list[list[tuple[float, float, flo
             else:
                 tracks.append([(x, c, sp)])
     return tracks  # one strip is enough: a short last system may fill only one (find_staves checks the length)
+
+
+def _drop_cut(staves: list[StaffBox], height: int) -> list[StaffBox]:
+    """Without staves that the image's top or bottom edge cuts (a neighbour's lines in a cropped staff),
+    unless every staff is cut."""
+    def whole(st: StaffBox) -> bool:
+        ys = st.centers
+        return float(ys.min()) - 3 * st.space >= 0 and float(ys.max()) + 3 * st.space <= height
+
+    kept = [st for st in staves if whole(st)]
+    return kept if kept else staves
+
+
+def _follow(cols: np.ndarray, st: StaffBox) -> StaffBox:
+    """The staff's centre line re-fitted every staff space along x, so it follows lines that bend (page curl).
+
+    ``cols`` is the cumulative sum of the line mask along x. At each sample the five-line comb is slid up and
+    down by up to 0.6 spaces (quarter-pixel steps) over a window of four spaces; samples where less than 40 %
+    of the comb is inked are left out, and the line linked across strips holds there.
+    """
+    h, w = cols.shape[0], cols.shape[1] - 1
+    s = st.space
+    a = max(2, int(round(2 * s)))
+    xs = np.arange(0, w, max(2, int(round(s))))
+    xs_out, cs_out = [], []
+    n = int(2.4 * s)
+    offsets = np.arange(-n, n + 1) * 0.25
+    for x in xs:
+        lo, hi = max(0, x - a), min(w, x + a)
+        prof = np.convolve((cols[:, hi] - cols[:, lo]).astype(np.float32), [0.25, 0.5, 0.25], "same")
+        c0, sp = float(st.center_at(x)), float(np.interp(x, st.xs, st.spaces))
+        rows = c0 + offsets[:, None] + sp * np.arange(-2, 3)[None, :]
+        score = np.interp(rows, np.arange(h), prof, left=0, right=0).sum(axis=1)
+        top = float(score.max())
+        if top >= 0.4 * 5 * (hi - lo):  # the middle of the best plateau: a line two rows thick peaks on both
+            xs_out.append(float(x))
+            cs_out.append(c0 + float(offsets[score >= top - 1e-3 * top].mean()))
+    if len(xs_out) < 3:
+        return st
+    cs = np.array(cs_out, np.float32)
+    cs[1:-1] = np.median(np.stack((cs[:-2], cs[1:-1], cs[2:])), axis=0)
+    xo = np.array(xs_out, np.float32)
+    return StaffBox(xo, cs, np.interp(xo, st.xs, st.spaces).astype(np.float32))
 
 
 def _extent(mask: np.ndarray, st: StaffBox) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from recog_omr.capture import capture
 from recog_omr.shards import read_shards
 from recog_omr.staves import CROP_HEIGHT
 from recog_omr.tokens import INDEX
@@ -17,8 +18,10 @@ from recog_omr.tokens import INDEX
 PACKAGE_MODEL = Path(__file__).parent / "models" / "omr_crnn.onnx"
 
 
-def _augment(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _augment(ink: np.ndarray, rng: np.random.Generator, capture_p: float) -> np.ndarray:
     x = ink.astype(np.float32) / 255.0
+    if rng.random() < capture_p:
+        x = capture(x, rng)
     dy = int(rng.integers(-2, 3))
     if dy:
         x = np.roll(x, dy, axis=0)
@@ -33,7 +36,7 @@ def _batches(samples: list, batch: int, rng: random.Random):
     return groups
 
 
-def _collate(samples: list, idx: list[int], nrng: np.random.Generator, augment: bool):
+def _collate(samples: list, idx: list[int], nrng: np.random.Generator, augment: bool, capture_p: float = 0.0):
     import torch
 
     w = max(samples[i][0].shape[1] for i in idx)
@@ -42,23 +45,30 @@ def _collate(samples: list, idx: list[int], nrng: np.random.Generator, augment: 
     targets, lengths = [], []
     for k, i in enumerate(idx):
         ink, symbols = samples[i]
-        x[k, 0, :, : ink.shape[1]] = _augment(ink, nrng) if augment else ink / 255.0
+        x[k, 0, :, : ink.shape[1]] = _augment(ink, nrng, capture_p) if augment else ink / 255.0
         targets += [INDEX[s] for s in symbols]
         lengths.append(len(symbols))
     return torch.from_numpy(x), torch.tensor(targets), torch.tensor(lengths)
 
 
-def train(data: Path, out: Path, minutes: float, checkpoint: Path, batch: int = 16, lr: float = 2e-3) -> None:
+def train(data: Path, out: Path, minutes: float, checkpoint: Path, batch: int = 16, lr: float = 2e-3,
+          init: Path | None = None, capture_p: float = 0.0) -> None:
+    """Train (or resume from ``checkpoint``, or fine-tune the exported model ``init`` with its batch norms frozen)
+    for ``minutes``; ``capture_p`` of the crops get print-and-capture degradations."""
     import torch
 
-    from recog_omr.network import StaffCRNN
+    from recog_omr.network import StaffCRNN, state_from_onnx
 
     torch.set_num_threads(1)
     torch.manual_seed(0)
     model = StaffCRNN()
+    frozen_bn = init is not None
     if checkpoint.exists():
         model.load_state_dict(torch.load(checkpoint))
         print(f"resumed from {checkpoint}")
+    elif init is not None:
+        model.load_state_dict(state_from_onnx(init))
+        print(f"fine-tuning {init}")
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     rng, nrng = random.Random(0), np.random.default_rng(0)
@@ -71,8 +81,12 @@ def train(data: Path, out: Path, minutes: float, checkpoint: Path, batch: int = 
             samples = [s for s in samples if s[1] and set(s[1]) <= INDEX.keys() and s[0].shape[1] // 4 >= len(s[1]) + 4]
             print(f"{len(samples)} samples from {n_files} shards", flush=True)
         model.train()
+        if frozen_bn:  # folded batch norms keep their statistics
+            for m in model.modules():
+                if isinstance(m, torch.nn.BatchNorm2d):
+                    m.eval()
         for idx in _batches(samples, batch, rng):
-            x, y, ylen = _collate(samples, idx, nrng, augment=True)
+            x, y, ylen = _collate(samples, idx, nrng, augment=True, capture_p=capture_p)
             logp = model(x)
             frames = torch.full((len(idx),), logp.shape[1], dtype=torch.long)
             loss = ctc(logp.permute(1, 0, 2), y, frames, ylen)
@@ -114,10 +128,14 @@ def main(args: list[str]) -> int:
                    help="peak AdamW learning rate, cosine-decayed over --minutes (lower it to fine-tune a checkpoint)")
     p.add_argument("--out", type=Path, default=PACKAGE_MODEL)
     p.add_argument("--checkpoint", type=Path, default=Path("../omr_data/crnn.pt"))
+    p.add_argument("--init", type=Path, help="fine-tune this exported .onnx model when the checkpoint does not exist "
+                   "yet (its batch norms stay frozen)")
+    p.add_argument("--capture", type=float, default=0.0,
+                   help="share of crops given print-and-capture degradations (paper, light, 1-bit, blur, JPEG, bends)")
     a = p.parse_args(args)
     if a.pages:
         from recog_omr.shards import write_shards
 
         write_shards(a.data, 0, a.pages)
-    train(a.data, a.out, a.minutes, a.checkpoint, lr=a.lr)
+    train(a.data, a.out, a.minutes, a.checkpoint, lr=a.lr, init=a.init, capture_p=a.capture)
     return 0

@@ -45,6 +45,10 @@ class Transcriber:
             for i, st in enumerate(staves):
                 ink, left, f = crop(page, st)
                 reads = self.reader.read(ink)
+                sure = readable(reads)
+                if sure is not None:
+                    symbols.append(_unread(page, st, inverse, sure, i, len(parts[i]["measures"]) + 1))
+                    continue
                 decoded = decoders[i].decode([r.symbol for r in reads])
                 part = parts[i]
                 first_measure = len(part["measures"]) + 1
@@ -63,8 +67,28 @@ class Transcriber:
             for m in part["measures"]:
                 del m["events_by_symbol"]
         if not any(m["events"] for p in parts for m in p["measures"]):
-            raise InputError(f"{source}: staves found but no notes or rests could be read")
+            raise InputError(f"{source}: {len(page.staves)} staff-like line groups found, but no notes or rests "
+                             f"could be read with confidence (is it printed sheet music?)")
         return Score(parts=parts, symbols=symbols)
+
+
+MIN_CONFIDENCE = 0.5  # mean confidence of a staff's notes and rests below which the staff is not read
+
+
+def readable(reads: list) -> float | None:
+    """None when a staff's reading can be trusted, else the mean confidence of its notes and rests (0 for none)."""
+    conf = [r.confidence for r in reads if r.symbol.startswith(("note", "rest"))]
+    mean = float(np.mean(conf)) if conf else 0.0
+    return None if mean >= MIN_CONFIDENCE else mean
+
+
+def _unread(page: Page, st: StaffBox, inverse: np.ndarray, confidence: float, part: int, measure: int) -> dict:
+    """A symbol entry for a staff that was found but not read, boxed over the whole staff."""
+    pts = np.array([[st.x0, st.top - st.space], [st.x1, st.bottom + st.space]], np.float32)
+    (x0, y0), (x1, y1) = cv2.transform(pts[None], inverse)[0]
+    return {"box": [round(float(min(x0, x1))), round(float(min(y0, y1))), round(abs(float(x1 - x0))),
+                    round(abs(float(y1 - y0)))], "label": "not read (unsure)", "symbol": "unread",
+            "confidence": round(confidence, 3), "part": part, "measure": measure}
 
 
 def measure_dict(m: dict, number: int) -> dict:

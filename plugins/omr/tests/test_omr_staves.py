@@ -70,3 +70,27 @@ def test_a_short_last_system_is_found():
             page_img[top + 10 * k, 40:x1] = 0
     page = find_staves(page_img)
     assert [(round(float(s.top)), s.x1 - s.x0 > 200) for s in page.staves] == [(80, True), (240, True)]
+
+
+def _curl(page: np.ndarray, amp: float, period: float) -> np.ndarray:
+    """The page bent like a curled sheet: rows shifted by ``amp * sin(2 pi x / period)``, light fading to one side."""
+    page = cv2.copyMakeBorder(page, 40, 40, 0, 0, cv2.BORDER_CONSTANT, value=255)
+    h, w = page.shape
+    xx, yy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    bent = cv2.remap(page, xx, yy + amp * np.sin(2 * np.pi * xx / period), cv2.INTER_LINEAR, borderValue=255)
+    return (bent * (1 - 0.35 * xx / w)).astype(np.uint8)
+
+
+def test_a_curled_staff_is_followed_along_its_length_and_straightened(melody_page):
+    straight = find_staves(melody_page).staves[0]
+    page = find_staves(_curl(melody_page, amp=7, period=400))  # about 0.8 staff spaces up and down
+    assert len(page.staves) == 1
+    st = page.staves[0]
+    assert abs(st.x0 - straight.x0) < straight.space and abs(st.x1 - straight.x1) < straight.space
+    ink = crop(page, st)[0]
+    rows = np.round(CROP_HEIGHT / 2 + CROP_HEIGHT / 10 * np.arange(-2, 3)).astype(int)  # where the lines belong
+    shifts = []
+    for a in range(24, ink.shape[1] - 24, 24):  # the five-line comb that fits each stretch of the crop best
+        profile = np.median(ink[:, a : a + 24], axis=1)
+        shifts.append(max(range(-4, 5), key=lambda d, p=profile: p[rows + d].sum()))
+    assert max(abs(d) for d in shifts) <= 1, shifts

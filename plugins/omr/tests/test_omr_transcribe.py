@@ -5,13 +5,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame
 from platform_core.specs import Context
-from recog_omr.plugin import AbcFile, FileParams, MidiFile, MusicXMLFile, Transcribe, TranscribeParams
+from recog_omr.plugin import (
+    AbcFile,
+    FileParams,
+    MidiFile,
+    MusicXMLFile,
+    NoteList,
+    NotesParams,
+    Transcribe,
+    TranscribeParams,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 MELODY = [("G4", 1), ("A4", 1), ("B4", 1), ("C5", 0.5), ("B4", 0.5), ("A4", 0.5), ("G4", 0.5), ("F#4", 1),
@@ -81,3 +91,40 @@ def test_sheet_pipeline_runs_on_the_example_page(tmp_path):
         assert (tmp_path / f"bach_bwv437{suffix}").stat().st_size > 100
     record = json.loads((tmp_path / "results.jsonl").read_text().splitlines()[0])
     assert record["ok"] and len(record["result"]["parts"]) == 2
+
+
+def _table(width: int, height: int) -> np.ndarray:
+    """A ruled table: evenly spaced lines, five of which look like a staff to line finding alone."""
+    img = np.full((height, width, 3), 255, np.uint8)
+    img[30 : height - 30 : 12, 40 : width - 40] = 0
+    img[30 : height - 30, 40 : width - 40 : 80] = 0
+    return img
+
+
+def test_tables_and_lined_paper_are_refused_without_invented_notes(transcribe):
+    with pytest.raises(InputError, match="table.png: .*no notes or rests could be read with confidence"):
+        transcribe(ImageFrame(_table(800, 600), "table.png"))
+    lined = np.full((900, 700, 3), 250, np.uint8)
+    lined[60:880:24, 30:680] = 150
+    for y in range(80, 880, 48):
+        cv2.putText(lined, "the quick brown fox jumps over", (40, y), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (40, 40, 40), 2)
+    with pytest.raises(InputError, match="lined.png: "):
+        transcribe(ImageFrame(lined, "lined.png"))
+
+
+def test_a_table_under_the_music_is_reported_not_read_and_the_music_is_kept(transcribe, melody_page, capsys):
+    page = cv2.cvtColor(melody_page, cv2.COLOR_GRAY2BGR)
+    both = np.vstack((page, _table(page.shape[1], 300)))
+    score = transcribe(ImageFrame(both, "mixed.png"))
+    assert _notes(score) == MELODY
+    unread = [s for s in score.symbols if s["symbol"] == "unread"]
+    assert unread and all(s["box"][1] > page.shape[0] - 20 for s in unread)
+    NoteList(NotesParams(), Context(input="mixed.png"))(score)
+    assert capsys.readouterr().out.count("not read: notes unsure") == len(unread)
+
+
+@pytest.mark.skipif(not Path("/work/shared/data/hands/hands.jpg").is_file(), reason="shared data not present")
+def test_a_real_photo_without_music_is_refused(transcribe):
+    photo = cv2.imread("/work/shared/data/hands/hands.jpg")
+    with pytest.raises(InputError, match="hands.jpg: no music staves"):
+        transcribe(ImageFrame(photo, "hands.jpg"))
