@@ -1,5 +1,5 @@
 """Hands in still photos: MediaPipe's image mode, and a second look at other views of the photo when the first
-finds fewer hands than asked for: the photo padded (a hand that fills the frame loses the arm and wrist the palm
+finds no hand: the photo padded (a hand that fills the frame loses the arm and wrist the palm
 detector looks for), overlapping tiles (hands small in a wide scene) and quarter turns (hands upside down)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from recog_hands.landmarker import Detection
 
 PAD = 0.5  # padding on each side, as a share of the photo's longer side
 TILES = (2, 3)  # grids of overlapping tiles (each tile 1.5 / n of the photo's side)
-SAME_HAND = 0.5  # two detections are one hand when their keypoint boxes overlap this much (intersection over union)
+SAME_HAND = 0.5  # two detections are one hand when this share of the smaller one's keypoint box overlaps the other
 
 
 def _warp(bgr: np.ndarray, m: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -59,22 +59,21 @@ def to_photo(d: Detection, m: np.ndarray) -> Detection:
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> float:
-    """Intersection over union of the boxes around two hands' keypoints."""
+    """Intersection of the boxes around two hands' keypoints over the smaller box."""
     (ax0, ay0), (ax1, ay1) = a[:, :2].min(0), a[:, :2].max(0)
     (bx0, by0), (bx1, by1) = b[:, :2].min(0), b[:, :2].max(0)
     inter = max(0.0, min(ax1, bx1) - max(ax0, bx0)) * max(0.0, min(ay1, by1) - max(ay0, by0))
-    union = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter
-    return float(inter / union) if union > 0 else 0.0
+    smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
+    return float(inter / smaller) if smaller > 0 else 0.0
 
 
 def detect_photo(detect: Callable[[np.ndarray], list[Detection]], bgr: np.ndarray,
                  num_hands: int) -> list[Detection]:
-    """Hands in a still photo: ``detect`` on the photo, then on padded, tiled and turned views while fewer than
-    ``num_hands`` are found (turns only when nothing is found). A hand found in several views is kept from the
-    first."""
+    """Hands in a still photo: ``detect`` on the photo; when it finds none, on the padded, then tiled, then turned
+    views, until some view finds a hand. A hand found in several views of one kind is kept once."""
     found = detect(bgr)
     for views in (padded, tiles, turns):
-        if len(found) >= num_hands or (views is turns and found):
+        if found:
             break
         for view, m in views(bgr):
             for d in detect(view):

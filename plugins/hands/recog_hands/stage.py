@@ -29,8 +29,8 @@ class LandmarksParams(Params):
     min_tracking_confidence: float = Field(0.5, ge=0, le=1, description="below this, video mode re-detects palms")
     photo_confidence: float = Field(0.2, ge=0, le=1, description="still images (image mode): palm detection and "
                                                                  "hand presence threshold")
-    second_look: bool = Field(True, description="still images: when fewer than num_hands are found, look again "
-                                                "at the photo padded, in overlapping tiles and turned")
+    second_look: bool = Field(True, description="still images: when no hand is found, look again at the photo "
+                                                "padded, in overlapping tiles, turned")
     mirror: bool = Field(False, description="the frames are mirrored (selfie camera): swap Left and Right")
     smoothing: bool = Field(False, description="smooth landmarks over time with a One Euro filter per track")
     min_cutoff: float = Field(1.0, gt=0, description="One Euro: cutoff at rest, Hz (lower: smoother, more lag)")
