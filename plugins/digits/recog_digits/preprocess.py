@@ -47,7 +47,7 @@ def dark_ink(g: np.ndarray) -> bool:
 def stroke_width(inv: np.ndarray) -> int:
     """Half the width of the thickest stroke of bright-on-dark ink, in pixels (Otsu mask, distance transform)."""
     _, mask = cv2.threshold(inv, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return int(np.ceil(cv2.distanceTransform(mask, cv2.DIST_L2, 3).max()))
+    return int(np.ceil(min(cv2.distanceTransform(mask, cv2.DIST_L2, 3).max(), max(inv.shape))))  # blank: no ink
 
 
 @dataclass
