@@ -1,7 +1,9 @@
 """Hands benchmark: keypoint agreement with MediaPipe's reference, `recog run` speed against a plain MediaPipe
-loop over the same video in the same run, jitter of a still hand and the lag of One Euro smoothing.
+loop over the same video in the same run, jitter of a still hand and the lag of One Euro smoothing; and PCK@0.2 on
+human-annotated photos through `recog run pipelines/hands.yaml --input DIR --out OUT` beside raw MediaPipe (image
+mode) at its default and a low threshold, in the same run.
 
-    python bench/hands.py [--repeats 3]
+    python bench/hands.py [--repeats 3] [--photos-only]
 
 Needs ../shared/data/hands (asl_hand.25fps.mp4, its reference keypoints asl_hand.full.json, 325 frames).
 Anchor for accuracy: the share of frames with every keypoint within 26 px of the reference (upstream tolerance).
@@ -15,11 +17,14 @@ import argparse
 import json
 import os
 import platform
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import cv2
+import hands_photos  # noqa: E402  (bench/ is on sys.path when run as a script)
 import numpy as np
 
 from platform_core import Context, ImageFrame, Packet, models, plugins
@@ -134,10 +139,76 @@ def lag_ms(raw: list[np.ndarray], smooth: list[np.ndarray], fps: float = 25.0) -
     return 1000.0 * float(delays[int(np.argmin(err))]), float(np.linalg.norm(s - r, axis=2).mean())
 
 
+def raw_image_mode(photos: list[hands_photos.Photo], threshold: float) -> list[list[np.ndarray]]:
+    """The anchor: MediaPipe's Tasks API in image mode, one detect per photo, thresholds at ``threshold``."""
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    task = vision.HandLandmarker.create_from_options(vision.HandLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(models.path(MODEL_IDS["full"]))),
+        running_mode=vision.RunningMode.IMAGE, num_hands=4, min_hand_detection_confidence=threshold,
+        min_hand_presence_confidence=threshold))
+    out = []
+    for p in photos:
+        bgr = cv2.imread(str(p.path))
+        r = task.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)))
+        h, w = bgr.shape[:2]
+        out.append([np.array([(q.x * w, q.y * h) for q in lms]) for lms in r.hand_landmarks])
+    task.close()
+    return out
+
+
+def recog_run_photos(photos: list[hands_photos.Photo], tmp: Path) -> list[list[np.ndarray]]:
+    """`recog run pipelines/hands.yaml --input DIR --out OUT` on a folder holding the photos (as a user runs it)."""
+    folder, out = tmp / "photos", tmp / "out"
+    folder.mkdir()
+    for p in photos:
+        (folder / p.path.name).symlink_to(p.path)
+    run = subprocess.run([sys.executable, "-m", "platform_core", "run", str(ROOT / "pipelines" / "hands.yaml"),
+                          "--input", str(folder), "--out", str(out)], capture_output=True, text=True)
+    if run.returncode != 0:
+        raise SystemExit(f"recog run failed ({run.returncode}): {run.stderr[-2000:]}")
+    found = []
+    for p in photos:
+        (line,) = (out / f"{p.path.stem}.landmarks.jsonl").read_text().splitlines()
+        found.append([np.array(h["landmarks"])[:, :2] for h in json.loads(line)["hands"]])
+    return found
+
+
+def photo_rows(tmp: Path) -> list[tuple[str, str, str]]:
+    photos = hands_photos.photos(tmp)
+    hands = sum(len(p.hands) for p in photos)
+
+    def score(found: list[list[np.ndarray]], subset: set[str] | None = None) -> tuple[float, int, int]:
+        c = n = m = k = 0
+        for p, f in zip(photos, found, strict=True):
+            if subset is None or p.source in subset:
+                pc, pn, pm = hands_photos.pck(p.hands, f)
+                c, n, m, k = c + pc, n + pn, m + pm, k + len(p.hands)
+        return c / n, m, k
+
+    ours = recog_run_photos(photos, tmp)
+    default, low = raw_image_mode(photos, 0.5), raw_image_mode(photos, 0.1)
+    rows = []
+    for label, subset in (("all", None), ("hand-centred (InterHand2.6M, RHD, crop)", {"interhand2.6m", "rhd", "crop"}),
+                          ("COCO scenes (hands of 11-31 px)", {"coco"})):
+        (o, om, k), (d, dm, _), (lo, lm, _) = score(ours, subset), score(default, subset), score(low, subset)
+        rows.append((f"PCK@0.2 on annotated photos, {label}: recog run hands.yaml", f"{o:.3f} ({om}/{k} hands)",
+                     f"raw MediaPipe image mode 0.5: {d:.3f} ({dm}/{k}); 0.1: {lo:.3f} ({lm}/{k}); target >= 0.90"))
+    rows.append(("(photos, hands)", f"{len(photos)}, {hands}", "../shared/data/hands-photos + a tight crop of "
+                                                             "hands.jpg; PCK radius 0.2 x the hand's box side"))
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=3, help="alternating speed runs of each (best is kept)")
+    ap.add_argument("--photos-only", action="store_true", help="only the rows on annotated photos")
     args = ap.parse_args()
+    if args.photos_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            print_rows(photo_rows(Path(tmp)), "annotated photos")
+        return
     ref = reference()
     plugins.registry()  # load the installed plugins once, as `recog run` does before its first input
     rows = []
@@ -187,8 +258,14 @@ def main() -> None:
          f"delay that best aligns raw with smoothed; mean gap {gap:.2f} px"),
         ("frames within 26 px with smoothing on", f"{ok_smooth}/{n}", f"median worst error {med_smooth:.2f} px"),
     ]
+    with tempfile.TemporaryDirectory() as tmp:
+        rows += photo_rows(Path(tmp))
+    print_rows(rows, f"{VIDEO.name}, {n} frames 620x1080; annotated photos")
+
+
+def print_rows(rows: list[tuple[str, str, str]], what: str) -> None:
     print(f"# hands benchmark on {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}; {VIDEO.name}, {n} frames 620x1080")
+          f"load average {os.getloadavg()[0]:.1f}; {what}")
     w = max(len(r[0]) for r in rows)
     print(f"{'metric':<{w}}  {'ours':>22}  anchor")
     for name, ours, anchor in rows:

@@ -13,6 +13,7 @@ STRIP_HEIGHT = 32  # the CRNN's input height
 STRIDE = 4  # CRNN columns per output frame
 MIN_CONTRAST = 24  # grey levels between background and ink below which an image is blank
 MAX_SIDE = 1600  # larger images are downscaled before the ink is looked for
+MNIST_CENTRE = 14.0  # where MNIST's digits have their centre of mass (mean over its test set: 13.99, 14.01)
 
 
 def gray(image: np.ndarray, name: str = "image", max_pixels: int = 50_000_000) -> np.ndarray:
@@ -43,6 +44,12 @@ def dark_ink(g: np.ndarray) -> bool:
     return (p50 - p5) >= (p95 - p50)
 
 
+def stroke_width(inv: np.ndarray) -> int:
+    """Half the width of the thickest stroke of bright-on-dark ink, in pixels (Otsu mask, distance transform)."""
+    _, mask = cv2.threshold(inv, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return int(np.ceil(min(cv2.distanceTransform(mask, cv2.DIST_L2, 3).max(), max(inv.shape))))  # blank: no ink
+
+
 @dataclass
 class Ink:
     """Ink intensity in [0, 1] (bright on black, MNIST's convention) and the scale back to the input's pixels."""
@@ -59,7 +66,7 @@ def ink_map(g: np.ndarray, polarity: str = "auto") -> Ink:
         g = cv2.resize(g, (round(g.shape[1] / scale), round(g.shape[0] / scale)), interpolation=cv2.INTER_AREA)
     dark = dark_ink(g) if polarity == "auto" else polarity == "dark"
     inv = 255 - g if dark else g
-    k = max(15, min(g.shape) // 3) | 1
+    k = max(15, min(g.shape) // 3, 4 * stroke_width(inv) + 1) | 1  # an opening narrower than a stroke eats ink
     background = cv2.morphologyEx(inv, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     ink = cv2.subtract(inv, background).astype(np.float32)
     contrast = float(np.percentile(ink, 99.7))
@@ -145,9 +152,9 @@ def mnist_like(ink: np.ndarray) -> np.ndarray:
     top, left = (28 - h) // 2, (28 - w) // 2
     out[top:top + h, left:left + w] = small
     total = out.sum()
-    if total > 0:
+    if total > 0:  # MNIST puts the centre of mass at pixel (14, 14), moved by whole pixels (no resampling blur)
         cy = (out.sum(1) * np.arange(28)).sum() / total
         cx = (out.sum(0) * np.arange(28)).sum() / total
-        shift = np.float32([[1, 0, np.clip(13.5 - cx, -4, 4)], [0, 1, np.clip(13.5 - cy, -4, 4)]])
-        out = cv2.warpAffine(out, shift, (28, 28), flags=cv2.INTER_LINEAR)
+        dx, dy = (int(np.clip(round(MNIST_CENTRE - c), -4, 4)) for c in (cx, cy))
+        out = np.roll(out, (dy, dx), axis=(0, 1))
     return np.clip(out, 0, 1)

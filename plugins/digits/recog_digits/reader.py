@@ -19,6 +19,7 @@ from recog_digits.nets import NUM_CLASSES
 from recog_digits.preprocess import READINGS, Ink, gray, ink_box, ink_map, mnist_like, strip
 
 DEFAULT_MODEL = "digits.crnn"
+ONE_DIGIT_ASPECT = 1.5  # ink at most this wide per unit of height may be a single digit (a flat 7 is about 1.4)
 USER_SUFFIXES = (".onnx", ".pt", ".pth", ".keras", ".h5")
 
 
@@ -33,6 +34,9 @@ class ReadParams(Params):
     polarity: Literal["auto", "dark", "light"] = Field("auto", description="ink darker (dark) or lighter (light) "
                                                                           "than the paper; auto guesses")
     min_confidence: float = Field(0.3, ge=0, le=1, description="digits read with less confidence are dropped")
+    single: str | None = Field("digits.cnn", description="CTC readers: the classifier (card id or path) that reads "
+                                                         "ink about as wide as tall as one digit when it is surer "
+                                                         "than the string reader (lone digits); null: off")
     readings: Literal["all", "one"] = Field("all", description="CTC readers: read the strip at several widths and "
                                                                "margins and keep the string they agree on (all), or "
                                                                "read it once (one: about 5x faster)")
@@ -107,6 +111,7 @@ class DigitReader:
         self.params = params
         self.context = context or Context()
         self.model = load(params.model)
+        self.single = load(params.single) if params.single and self.model.kind == "sequence" else None
 
     def __call__(self, frame: ImageFrame | np.ndarray) -> DigitString:
         image = frame.image if isinstance(frame, ImageFrame) else frame
@@ -115,7 +120,7 @@ class DigitReader:
         ink = ink_map(gray(image, name, self.params.max_pixels), self.params.polarity)
         box = ink_box(ink.ink)
         digits = [] if box is None else (self._sequence(ink, box) if self.model.kind == "sequence"
-                                         else self._segmented(ink))
+                                         else self._segmented(ink, box))
         digits = [d for d in digits if d.confidence >= self.params.min_confidence]
         if not digits:
             warnings.warn(f"{name}: no digits found", NoDigitsWarning, stacklevel=2)
@@ -123,7 +128,27 @@ class DigitReader:
         text = "".join(d.label for d in digits)
         return DigitString(text, digits, float(np.prod([d.confidence for d in digits])))
 
+    def _one(self, ink: Ink, box: tuple[int, int, int, int], model: Model) -> Digit:
+        """All the ink in ``box`` read as one digit by the classifier ``model``."""
+        x, y, w, h = box
+        probs = model.classify(mnist_like(ink.ink[y:y + h, x:x + w])[None])[0]
+        return Digit(str(int(probs.argmax())), float(probs.max()), _to_image_box(ink, x, y, x + w, y + h))
+
     def _sequence(self, ink: Ink, box: tuple[int, int, int, int]) -> list[Digit]:
+        return self._or_one(ink, box, self._string(ink, box), self.single)
+
+    def _or_one(self, ink: Ink, box: tuple[int, int, int, int], digits: list[Digit],
+                model: Model | None) -> list[Digit]:
+        """``digits``, or the ink read as one digit by the classifier ``model``: when the ink is not much wider than
+        tall and ``digits`` holds one digit at most (a lone digit the string reader misreads) or the one-digit
+        reading is surer than ``digits`` taken together (a digit broken into strokes)."""
+        if model is not None and box[2] <= ONE_DIGIT_ASPECT * box[3]:
+            one = self._one(ink, box, model)
+            if len(digits) <= 1 or one.confidence > np.prod([d.confidence for d in digits]):
+                return [one]
+        return digits
+
+    def _string(self, ink: Ink, box: tuple[int, int, int, int]) -> list[Digit]:
         """CTC: the string all readings agree on, placed by its alignment to the plain strip's frames.
 
         Boxes come from the first member's alignment to the plain strip (its frames sit on the digits); a digit's
@@ -147,8 +172,11 @@ class DigitReader:
                 base.y0 + y1 * base.factor)))
         return out
 
-    def _segmented(self, ink: Ink) -> list[Digit]:
+    def _segmented(self, ink: Ink, box: tuple[int, int, int, int]) -> list[Digit]:
         pieces, height = segment.components(ink.ink)
+        return self._or_one(ink, box, self._pieces(ink, pieces, height), self.model)
+
+    def _pieces(self, ink: Ink, pieces: list[segment.Piece], height: float) -> list[Digit]:
         out = []
         for piece in pieces:
             best, best_score = None, -np.inf

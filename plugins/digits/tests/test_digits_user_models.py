@@ -9,16 +9,18 @@ from platform_core import models
 from platform_core.errors import ModelError
 from recog_digits import segment
 from recog_digits.nets import DigitCNN
-from recog_digits.preprocess import gray, ink_map, mnist_like
+from recog_digits.preprocess import gray, ink_box, ink_map, mnist_like
 from recog_digits.reader import DigitReader, Model, ReadParams
 
 
 def crops() -> np.ndarray:
-    """The ten single-digit fixtures exactly as the reader feeds them to a classifier."""
+    """The ten single-digit fixtures exactly as the reader feeds them to a classifier (a lone digit: its whole ink)."""
     out = []
     for k in range(10):
-        (piece,), _ = segment.components(ink_map(gray(image(f"single_{k}.png"))).ink)
-        out.append(mnist_like(piece.ink))
+        ink = ink_map(gray(image(f"single_{k}.png"))).ink
+        (_,), _ = segment.components(ink)  # one piece each
+        x, y, w, h = ink_box(ink)
+        out.append(mnist_like(ink[y:y + h, x:x + w]))
     return np.stack(out)
 
 

@@ -13,6 +13,7 @@ from platform_core import Context, Hand, HandsFrame, ImageFrame, Packet, Packets
 from platform_core.errors import InputError
 from recog_hands.landmarker import Detection, Landmarker, check_image
 from recog_hands.one_euro import OneEuroFilter
+from recog_hands.photo import detect_photo
 from recog_hands.tracker import HandTracker
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
@@ -26,6 +27,10 @@ class LandmarksParams(Params):
     min_detection_confidence: float = Field(0.5, ge=0, le=1, description="palm detector threshold")
     min_presence_confidence: float = Field(0.5, ge=0, le=1, description="hand presence threshold")
     min_tracking_confidence: float = Field(0.5, ge=0, le=1, description="below this, video mode re-detects palms")
+    photo_confidence: float = Field(0.2, ge=0, le=1, description="still images (image mode): palm detection and "
+                                                                 "hand presence threshold")
+    second_look: bool = Field(True, description="still images: when no hand is found, look again at the photo "
+                                                "padded, in overlapping tiles, turned")
     mirror: bool = Field(False, description="the frames are mirrored (selfie camera): swap Left and Right")
     smoothing: bool = Field(False, description="smooth landmarks over time with a One Euro filter per track")
     min_cutoff: float = Field(1.0, gt=0, description="One Euro: cutoff at rest, Hz (lower: smoother, more lag)")
@@ -57,9 +62,10 @@ class HandLandmarks:
     def _landmarker(self, mode: str) -> Landmarker:
         if mode not in self._landmarkers:
             p = self.params
-            self._landmarkers[mode] = Landmarker(
-                p.variant, mode, p.num_hands, p.min_detection_confidence, p.min_presence_confidence,
-                p.min_tracking_confidence, p.mirror)
+            detection, presence = ((p.photo_confidence,) * 2 if mode == "image"
+                                   else (p.min_detection_confidence, p.min_presence_confidence))
+            self._landmarkers[mode] = Landmarker(p.variant, mode, p.num_hands, detection, presence,
+                                                 p.min_tracking_confidence, p.mirror)
         return self._landmarkers[mode]
 
     def _mode(self, source: str) -> str:
@@ -82,7 +88,12 @@ class HandLandmarks:
         self._last_ms = ts
         if mode != "live":
             h, w = frame.image.shape[:2]
-            return self._frame(packet.t, frame.index, w, h, landmarker.detect(frame.image, ts, name))
+            if mode == "image" and self.params.second_look:
+                found = detect_photo(lambda image: landmarker.detect(image, ts, name), frame.image,
+                                     self.params.num_hands)
+            else:
+                found = landmarker.detect(frame.image, ts, name)
+            return self._frame(packet.t, frame.index, w, h, found)
         self._times[ts] = (packet.t, frame.index, frame.image.shape[1], frame.image.shape[0])
         landmarker.submit(frame.image, ts, name)
         return self._collected(landmarker)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -78,3 +79,23 @@ def test_live_replay_drops_frames_rather_than_falling_behind(tmp_path):
     assert 1 <= len(frames) <= 102 and frames == sorted(set(frames))  # in order, none twice, some may be dropped
     assert all(h["track_id"] == 1 and h["handedness"] == "Right" for x in lines for h in x["hands"])
     assert "hands.landmarks" in run.stdout + run.stderr  # the stage metrics table
+
+
+def test_folder_of_photos_gives_landmarks_and_png_overlays(tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    shutil.copy(FIXTURES / "hands.jpg", photos / "two_hands.jpg")
+    truth = np.array(json.loads((FIXTURES / "hands.expected.json").read_text())["hands_xy"][0], float)
+    (x0, y0), (x1, y1) = (truth.min(0) - 10).astype(int), (truth.max(0) + 10).astype(int)
+    cv2.imwrite(str(photos / "filling.png"), cv2.imread(str(FIXTURES / "hands.jpg"))[y0:y1, x0:x1])
+    run = recog("run", "pipelines/hands.yaml", "--input", photos, "--out", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    recs = records(tmp_path / "out")
+    assert len(recs["two_hands.jpg"]["result"]["hands"]) == 2
+    for stem in ("two_hands", "filling"):
+        rec = recs[f"{stem}.{'jpg' if stem == 'two_hands' else 'png'}"]
+        assert sorted(Path(p).name for p in rec["outputs"]) == [f"{stem}.csv", f"{stem}.landmarks.jsonl",
+                                                                f"{stem}.overlay.png"]
+        assert cv2.imread(str(tmp_path / "out" / f"{stem}.overlay.png")) is not None
+    (hand,) = recs["filling.png"]["result"]["hands"]  # the hand fills the photo: found by the second look
+    assert np.median(np.linalg.norm(np.array(hand["landmarks"])[:, :2] - (truth - (x0, y0)), axis=1)) < 20

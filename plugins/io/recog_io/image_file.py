@@ -122,14 +122,19 @@ def image_packets(path: str | Path) -> Iterator[Packet]:
 
 
 class ImageFileParams(Params):
-    path: str | None = Field(None, description="image file (png, jpg, bmp, tif, webp); --input overrides it")
+    path: str | None = Field(None, description="image file (png, jpg, bmp, tif, webp), or a video file whose "
+                                               "frames are read in turn; --input overrides it")
 
 
 class ImageFileSource:
-    """One image file as one ``image`` packet at t=0."""
+    """One image file as one ``image`` packet at t=0 (a video file: its frames, stamped with media time)."""
 
     def __init__(self, params: ImageFileParams, context: Context):
         self.path = params.path
 
     def packets(self) -> Iterator[Packet]:
-        yield from image_packets(require_path(self.path, "image-file"))
+        from recog_io.video_file import EXTENSIONS as VIDEO  # video_file imports this module
+        from recog_io.video_file import video_packets
+
+        path = require_path(self.path, "image-file")
+        yield from video_packets(path) if Path(path).suffix.lower() in VIDEO else image_packets(path)

@@ -1,5 +1,5 @@
-"""Overlay renderers: results drawn on their image (``<stem>.overlay.png``) or on every video frame
-(``<stem>.overlay.mp4``)."""
+"""Overlay renderers: results drawn on a still image (``<stem>.overlay.png``) or on every frame of a video
+(``<stem>.overlay.mp4``), chosen by where the frames come from."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame
 from platform_core.specs import Context, Params
 from recog_io.draw import draw
+from recog_io.image_file import EXTENSIONS as IMAGE_EXTENSIONS
 from recog_io.records import unpack
+from recog_io.video_file import EXTENSIONS as VIDEO_EXTENSIONS
 
 
 def _split(items: tuple, renderer: str) -> tuple[float | None, ImageFrame, list]:
@@ -27,38 +29,6 @@ def _split(items: tuple, renderer: str) -> tuple[float | None, ImageFrame, list]
     if not isinstance(frame, ImageFrame):
         raise InputError(f"{renderer}: its first input must be an image stream, got {type(frame).__name__}")
     return t, frame, [unpack(i)[2] for i in items[1:]]
-
-
-class ImageOverlayParams(Params):
-    path: str | None = Field(None, description="output PNG; may use {stem} and {out} (default: <out>/<stem>"
-                                               ".overlay.png, nothing when the run has no --out)")
-
-
-class ImageOverlay:
-    """Draws every other input on the image (input 1) and writes the last drawn image as PNG at the end."""
-
-    wants_packets = True
-
-    def __init__(self, params: ImageOverlayParams, context: Context):
-        self.context = context
-        self.path = context.output_path(".overlay.png", params.path)
-        self.image: np.ndarray | None = None
-
-    def __call__(self, *items: Any) -> None:
-        if self.path is None:
-            return
-        _, frame, results = _split(items, "image-overlay")
-        self.image = draw(frame, *results)
-
-    def close(self) -> None:
-        if self.path is None or self.image is None:
-            return
-        ok, buf = cv2.imencode(".png", self.image)
-        if not ok:
-            raise OSError(f"image-overlay: cannot encode {self.path}")
-        buf.tofile(str(self.path))
-        self.context.wrote(self.path)
-        self.path = None
 
 
 @contextmanager
@@ -94,37 +64,107 @@ def pick_codec(codec: str) -> str:
     return "avc1" if fourcc_works("avc1") else "mp4v"
 
 
-class VideoOverlayParams(Params):
-    path: str | None = Field(None, description="output MP4; may use {stem} and {out} (default: <out>/<stem>"
-                                               ".overlay.mp4, nothing when the run has no --out)")
-    fps: float | None = Field(None, gt=0, description="frame rate of the file (None: from the first two frames' "
+class OverlayParams(Params):
+    path: str | None = Field(None, description="output file; may use {stem} and {out} (default: <out>/<stem>"
+                                               ".overlay.png for a still image, <out>/<stem>.overlay.mp4 for a "
+                                               "video's frames; nothing when the run has no --out)")
+    fps: float | None = Field(None, gt=0, description="frame rate of an MP4 (None: from the first two frames' "
                                                       "times, 30 for a single frame)")
-    codec: Literal["auto", "avc1", "mp4v"] = Field("auto", description="auto: H.264 when available, else MPEG-4")
+    codec: Literal["auto", "avc1", "mp4v"] = Field("auto", description="MP4 codec; auto: H.264 when available, "
+                                                                       "else MPEG-4")
 
 
-class VideoOverlay:
-    """Draws every other input on each frame of the image stream (input 1) into an MP4; ``close()`` finalises it."""
+def still_image(frame: ImageFrame, default: bool) -> bool:
+    """Whether ``frame`` comes from a still image file (by its source's extension); ``default`` when unknown."""
+    suffix = Path(frame.source).suffix.lower()
+    if suffix in IMAGE_EXTENSIONS:
+        return True
+    return False if suffix in VIDEO_EXTENSIONS else default
+
+
+class Overlay:
+    """Draws every other input on each frame of the image stream (input 1): a still image becomes
+    ``<stem>.overlay.png``, a video's frames ``<stem>.overlay.mp4`` (an explicit ``path:`` decides by its suffix).
+
+    ``still_default`` settles frames of unknown origin (a camera): True keeps the last drawn frame as PNG.
+    """
 
     wants_packets = True
+    still_default = False
 
-    def __init__(self, params: VideoOverlayParams, context: Context):
+    def __init__(self, params: OverlayParams, context: Context):
         self.params, self.context = params, context
-        self.path = context.output_path(".overlay.mp4", params.path)
+        self.writer: PngWriter | Mp4Writer | None = None
+        self.done = False
+
+    def __call__(self, *items: Any) -> None:
+        if self.done:
+            return
+        t, frame, results = _split(items, "overlay")
+        if self.writer is None:
+            suffix = Path(self.params.path or "").suffix.lower()
+            still = suffix in IMAGE_EXTENSIONS or (suffix not in VIDEO_EXTENSIONS
+                                                   and still_image(frame, self.still_default))
+            path = self.context.output_path(".overlay.png" if still else ".overlay.mp4", self.params.path)
+            if path is None:
+                self.done = True
+                return
+            self.writer = PngWriter(path) if still else Mp4Writer(path, self.params.fps, self.params.codec)
+        self.writer.add(t, draw(frame, *results))
+
+    def close(self) -> None:
+        if self.writer is not None and self.writer.close():
+            self.context.wrote(self.writer.path)
+        self.writer, self.done = None, True
+
+
+class ImageOverlay(Overlay):
+    """``image-overlay``: a camera's frames keep the last one as PNG."""
+
+    still_default = True
+
+
+class VideoOverlay(Overlay):
+    """``video-overlay``: a camera's frames become an MP4."""
+
+
+class PngWriter:
+    """Keeps the last drawn image and writes it as an image file (format by the suffix) at the end."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.image: np.ndarray | None = None
+
+    def add(self, t: float | None, image: np.ndarray) -> None:
+        self.image = image
+
+    def close(self) -> bool:
+        if self.image is None:
+            return False
+        ok, buf = cv2.imencode(self.path.suffix if self.path.suffix.lower() in IMAGE_EXTENSIONS else ".png",
+                               self.image)
+        if not ok:
+            raise OSError(f"overlay: cannot encode {self.path}")
+        buf.tofile(str(self.path))
+        return True
+
+
+class Mp4Writer:
+    """Writes drawn frames into a video file at the rate their times give; ``close()`` finalises it."""
+
+    def __init__(self, path: Path, fps: float | None, codec: str):
+        self.path, self.fps, self.codec = path, fps, codec
         self.writer: cv2.VideoWriter | None = None
         self.size: tuple[int, int] | None = None
         self.pending: tuple[float | None, np.ndarray] | None = None  # first frame, held until the rate is known
         self.frames = 0
 
-    def __call__(self, *items: Any) -> None:
-        if self.path is None:
-            return
-        t, frame, results = _split(items, "video-overlay")
-        image = draw(frame, *results)
+    def add(self, t: float | None, image: np.ndarray) -> None:
         if self.writer is None:
-            if self.pending is None and self.params.fps is None:
+            if self.pending is None and self.fps is None:
                 self.pending = (t, image)
                 return
-            fps = self.params.fps or self._rate(self.pending[0], t)
+            fps = self.fps or self._rate(self.pending[0], t)
             self._open(fps, self.pending[1] if self.pending else image)
         self._write(image)
 
@@ -137,11 +177,11 @@ class VideoOverlay:
     def _open(self, fps: float, first: np.ndarray) -> None:
         h, w = first.shape[:2]
         self.size = (w, h)
-        codec = pick_codec(self.params.codec)
+        codec = pick_codec(self.codec)
         with _quiet_stderr():
             self.writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*codec), fps, self.size)
         if not self.writer.isOpened():
-            raise OSError(f"video-overlay: cannot write {self.path} with codec {codec!r}")
+            raise OSError(f"overlay: cannot write {self.path} with codec {codec!r}")
         if self.pending is not None:
             self._write(self.pending[1])
             self.pending = None
@@ -152,12 +192,10 @@ class VideoOverlay:
         self.writer.write(image)
         self.frames += 1
 
-    def close(self) -> None:
-        if self.path is None:
-            return
+    def close(self) -> bool:
         if self.writer is None and self.pending is not None:
-            self._open(self.params.fps or 30.0, self.pending[1])
-        if self.writer is not None:
-            self.writer.release()
-            self.context.wrote(self.path)
-        self.path = self.writer = None
+            self._open(self.fps or 30.0, self.pending[1])
+        if self.writer is None:
+            return False
+        self.writer.release()
+        return True

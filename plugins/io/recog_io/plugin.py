@@ -7,7 +7,7 @@ from platform_core.kinds import ANY
 from recog_io import audio_file, image_file, live, replay, video_file
 from recog_io.console import ConsoleParams, ConsoleRenderer
 from recog_io.files import CsvRenderer, FileParams, JsonlRenderer, JsonRenderer
-from recog_io.overlay import ImageOverlay, ImageOverlayParams, VideoOverlay, VideoOverlayParams
+from recog_io.overlay import ImageOverlay, OverlayParams, VideoOverlay
 from recog_io.plot import PlotParams, PlotRenderer
 
 VERSION = "0.1.0"
@@ -16,12 +16,14 @@ VERSION = "0.1.0"
 @hookimpl
 def recog_sources():
     return [
-        SourceSpec(id="image-file", version=VERSION, summary="An image file as one BGR frame at t=0",
+        SourceSpec(id="image-file", version=VERSION,
+                   summary="An image file as one BGR frame at t=0 (a video: its frames)",
                    produces=("image",), params=image_file.ImageFileParams, factory=image_file.ImageFileSource,
-                   extensions=image_file.EXTENSIONS),
-        SourceSpec(id="video-file", version=VERSION, summary="A video file's frames, stamped with media time",
+                   extensions=image_file.EXTENSIONS + video_file.EXTENSIONS),
+        SourceSpec(id="video-file", version=VERSION,
+                   summary="A video file's frames, stamped with media time (a still image: one frame)",
                    produces=("image",), params=video_file.VideoFileParams, factory=video_file.VideoFileSource,
-                   extensions=video_file.EXTENSIONS),
+                   extensions=video_file.EXTENSIONS + image_file.EXTENSIONS),
         SourceSpec(id="audio-file", version=VERSION,
                    summary="An audio file or a video's audio track: whole, or in chunks; resampled, mono on request",
                    produces=("audio",), params=audio_file.AudioFileParams, factory=audio_file.AudioFileSource,
@@ -52,11 +54,13 @@ def recog_renderers():
                      summary="<stem>.csv: flat rows (one per hand per frame, per note, per score event)",
                      consumes=(ANY,), params=FileParams, factory=CsvRenderer),
         RendererSpec(id="image-overlay", version=VERSION,
-                     summary="<stem>.overlay.png: results (inputs 2...) drawn on the image (input 1)",
-                     consumes=("image", ANY), params=ImageOverlayParams, factory=ImageOverlay),
+                     summary="<stem>.overlay.png: results (inputs 2...) drawn on the image (input 1); "
+                             "<stem>.overlay.mp4 for a video file's frames",
+                     consumes=("image", ANY), params=OverlayParams, factory=ImageOverlay),
         RendererSpec(id="video-overlay", version=VERSION,
-                     summary="<stem>.overlay.mp4: results (inputs 2...) drawn on every frame (input 1)",
-                     consumes=("image", ANY), params=VideoOverlayParams, factory=VideoOverlay),
+                     summary="<stem>.overlay.mp4: results (inputs 2...) drawn on every frame (input 1); "
+                             "<stem>.overlay.png for a still image",
+                     consumes=("image", ANY), params=OverlayParams, factory=VideoOverlay),
         RendererSpec(id="plot", version=VERSION,
                      summary="<stem>.<kind>.png: piano roll, classification scores over time, or numbers over time",
                      consumes=(ANY,), params=PlotParams, factory=PlotRenderer),

@@ -12,6 +12,8 @@ from pydantic import Field, model_validator
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame, Packet
 from platform_core.specs import Context, Params
+from recog_io.image_file import EXTENSIONS as IMAGE_EXTENSIONS
+from recog_io.image_file import image_packets
 from recog_io.paths import existing_file, require_path
 
 EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".webm")
@@ -66,7 +68,8 @@ def video_packets(path: str | Path, start_s: float = 0.0, end_s: float | None = 
 
 
 class VideoFileParams(Params):
-    path: str | None = Field(None, description="video file (mp4, avi, mov, mkv, webm); --input overrides it")
+    path: str | None = Field(None, description="video file (mp4, avi, mov, mkv, webm), or a still image read as "
+                                               "one frame at t=0; --input overrides it")
     start_s: float = Field(0.0, ge=0, description="first media time to read, seconds")
     end_s: float | None = Field(None, gt=0, description="stop before this media time, seconds (None: to the end)")
     every_nth: int = Field(1, ge=1, description="keep one frame in every_nth, counted from start_s")
@@ -79,11 +82,15 @@ class VideoFileParams(Params):
 
 
 class VideoFileSource:
-    """A video file as ``image`` packets, one per frame, stamped with media time."""
+    """A video file as ``image`` packets, one per frame, stamped with media time (a still image: one frame)."""
 
     def __init__(self, params: VideoFileParams, context: Context):
         self.params = params
 
     def packets(self) -> Iterator[Packet]:
         p = self.params
-        yield from video_packets(require_path(p.path, "video-file"), p.start_s, p.end_s, p.every_nth)
+        path = require_path(p.path, "video-file")
+        if Path(path).suffix.lower() in IMAGE_EXTENSIONS:
+            yield from image_packets(path)
+        else:
+            yield from video_packets(path, p.start_s, p.end_s, p.every_nth)

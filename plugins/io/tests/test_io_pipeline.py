@@ -48,3 +48,24 @@ def test_batch_over_a_folder_with_a_bad_file(tmp_path):
     assert records["two.jpg"]["outputs"] == []
     assert cv2.imread(str(tmp_path / "out" / "one.overlay.png")).shape == (30, 40, 3)
     assert json.loads((tmp_path / "out" / "one.json").read_text())["width"] == 40
+
+
+def test_photos_and_videos_in_one_folder_give_overlays_of_their_type(tmp_path, mp4_video):
+    media = tmp_path / "media"
+    media.mkdir()
+    cv2.imwrite(str(media / "photo.jpg"), np.full((30, 40, 3), 90, np.uint8))
+    (media / "clip.mp4").write_bytes(mp4_video.read_bytes())
+    for source, renderer in [("image-file", "image-overlay"), ("video-file", "video-overlay")]:
+        pipe = tmp_path / f"{source}.yaml"
+        pipe.write_text(f"version: 1\nsources:\n  img: {{use: {source}}}\nsteps: {{}}\noutputs:\n"
+                        f"  - {{use: {renderer}, input: img}}\n")
+        out = tmp_path / source
+        run = recog("run", pipe, "--input", media, "--out", out)
+        assert run.returncode == 0, run.stderr
+        records = {Path(r["input"]).name: r for r in map(json.loads, (out / "results.jsonl").read_text().splitlines())}
+        assert [Path(p).name for p in records["photo.jpg"]["outputs"]] == ["photo.overlay.png"]
+        assert [Path(p).name for p in records["clip.mp4"]["outputs"]] == ["clip.overlay.mp4"]
+        assert cv2.imread(str(out / "photo.overlay.png")).shape == (30, 40, 3)
+        cap = cv2.VideoCapture(str(out / "clip.overlay.mp4"))
+        assert cap.get(cv2.CAP_PROP_FRAME_COUNT) == 8
+        cap.release()

@@ -25,7 +25,7 @@ from platform_core import (
 )
 from recog_io.console import ConsoleParams, ConsoleRenderer
 from recog_io.files import CsvRenderer, FileParams, JsonlRenderer, JsonRenderer
-from recog_io.overlay import ImageOverlay, ImageOverlayParams, VideoOverlay, VideoOverlayParams
+from recog_io.overlay import ImageOverlay, OverlayParams, VideoOverlay
 from recog_io.plot import PlotParams, PlotRenderer
 
 DIGITS = DigitString("42", [Digit("4", 0.91, (10, 10, 20, 30)), Digit("2", 0.85, (40, 10, 20, 30))], 0.88)
@@ -147,7 +147,7 @@ def test_csv_frames_without_hands_keep_the_header(tmp_path):
 def test_no_packets_no_files(tmp_path):
     c = ctx(tmp_path)
     for r in (JsonRenderer(FileParams(), c), JsonlRenderer(FileParams(), c), CsvRenderer(FileParams(), c),
-              ImageOverlay(ImageOverlayParams(), c), VideoOverlay(VideoOverlayParams(), c),
+              ImageOverlay(OverlayParams(), c), VideoOverlay(OverlayParams(), c),
               PlotRenderer(PlotParams(), c)):
         r.close()
     assert c.outputs == [] and list(tmp_path.iterdir()) == []
@@ -156,7 +156,7 @@ def test_no_packets_no_files(tmp_path):
 def test_no_out_writes_nothing(tmp_path):
     c = Context()
     for r in (JsonRenderer(FileParams(), c), JsonlRenderer(FileParams(), c), CsvRenderer(FileParams(), c),
-              ImageOverlay(ImageOverlayParams(), c), VideoOverlay(VideoOverlayParams(), c),
+              ImageOverlay(OverlayParams(), c), VideoOverlay(OverlayParams(), c),
               PlotRenderer(PlotParams(), c)):
         r(Packet(0.0, ImageFrame(np.zeros((8, 8, 3), np.uint8)), "image"), Packet(0.0, DIGITS, "digits"))
         r.close()
@@ -174,7 +174,7 @@ class Stamp:
 def test_image_overlay(tmp_path):
     c = ctx(tmp_path)
     page = np.full((120, 160, 3), 255, np.uint8)
-    r = ImageOverlay(ImageOverlayParams(), c)
+    r = ImageOverlay(OverlayParams(), c)
     r(Packet(0.0, ImageFrame(page), "image"), Packet(0.0, DIGITS, "digits"), Packet(0.0, HANDS[0], "hands"),
       Packet(0.0, SCORE, "score"), Packet(0.0, Stamp(), "any"))
     r.close()
@@ -187,7 +187,7 @@ def test_image_overlay(tmp_path):
 
 def test_video_overlay(tmp_path, frames):
     c = ctx(tmp_path)
-    r = VideoOverlay(VideoOverlayParams(), c)
+    r = VideoOverlay(OverlayParams(), c)
     for i, f in enumerate(frames):
         r(Packet(i / 10, ImageFrame(f, index=i), "image"), Packet(i / 10, GENRE, "classification"))
     r.close()
