@@ -1,8 +1,22 @@
-"""recog's core: hook specs, plugin manager, kinds, pipelines, runner, model store and CLI."""
+"""recog's core: what plugins and users build on.
 
+Plugins import everything they need from here: the hook marker, the component specs,
+``Params`` and ``Context``, packets and kinds, the errors, and the model store
+(``platform_core.models``). Users run pipelines with :func:`run`. The names in
+``__all__`` are the public API (pinned by ``tests/test_public_api.py``); the
+submodules are the implementation.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from platform_core.errors import InputError, ModelError, PipelineError, PluginError, RecogError
 from platform_core.hookspecs import hookimpl
 from platform_core.jsonable import jsonable
 from platform_core.kinds import (
+    ANY,
     AudioChunk,
     Classification,
     Digit,
@@ -17,8 +31,11 @@ from platform_core.kinds import (
     Packets,
     Score,
 )
+from platform_core.protocols import Renderer, Source, Stage
 from platform_core.specs import (
+    ComponentSpec,
     Context,
+    Lazy,
     ModelSpec,
     Params,
     PreprocessorSpec,
@@ -27,10 +44,28 @@ from platform_core.specs import (
     TaskSpec,
 )
 
+if TYPE_CHECKING:
+    from platform_core import models
+    from platform_core.api import Record, run
+
 __version__ = "0.1.0"
 
+# loaded on first use, so that declaring components never imports numpy or the runner
+_LAZY = {"run": ("platform_core.api", "run"), "Record": ("platform_core.api", "Record"),
+         "models": ("platform_core.models", None)}
+
 __all__ = [
-    "AudioChunk", "Classification", "Context", "Digit", "DigitString", "Hand", "HandsFrame",
-    "ImageFrame", "Kind", "ModelSpec", "NoteEvent", "NoteEvents", "Packet", "Packets", "Params",
-    "PreprocessorSpec", "RendererSpec", "Score", "SourceSpec", "TaskSpec", "hookimpl", "jsonable",
+    "ANY", "AudioChunk", "Classification", "ComponentSpec", "Context", "Digit", "DigitString", "Hand",
+    "HandsFrame", "ImageFrame", "InputError", "Kind", "Lazy", "ModelError", "ModelSpec", "NoteEvent",
+    "NoteEvents", "Packet", "Packets", "Params", "PipelineError", "PluginError", "PreprocessorSpec", "Record",
+    "RecogError", "Renderer", "RendererSpec", "Score", "Source", "SourceSpec", "Stage", "TaskSpec", "hookimpl",
+    "jsonable", "models", "run",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'platform_core' has no attribute {name!r}")
+    module, attr = _LAZY[name]
+    value = importlib.import_module(module)
+    return value if attr is None else getattr(value, attr)

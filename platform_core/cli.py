@@ -11,10 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from platform_core import batch, metrics, models, plugins
+from platform_core import plugins
 from platform_core import pipeline as pipeline_mod
 from platform_core.errors import InputError, ModelError, PipelineError, PluginError
-from platform_core.schema import params_schema, pipeline_schema
 
 app = typer.Typer(help="recog: multimodal recognition pipelines from plugins.", no_args_is_help=True,
                   add_completion=False)
@@ -30,7 +29,7 @@ def _registry() -> plugins.Registry:
     """The installed plugins; import failures are shown as one warning line each."""
     try:
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", plugins.PluginImportWarning)
+            warnings.simplefilter("always", plugins.PluginWarning)
             reg = plugins.registry()
     except PluginError as e:
         err.print(f"[red]error:[/] {e}")
@@ -60,6 +59,8 @@ def run(
     workers: Annotated[int | None, typer.Option(help="processes for batch runs (default: one per core)")] = None,
 ) -> None:
     """Run a pipeline (until Ctrl-C for live sources). Exit 0: all inputs ok; 1: some failed; 2: invalid."""
+    from platform_core import batch, metrics
+
     p, overrides = _load(pipeline, set_)
     try:
         inputs = batch.plan(p, input)
@@ -141,6 +142,8 @@ def validate(pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file")
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of pipeline files, with the parameters of installed components."""
+    from platform_core.schema import pipeline_schema
+
     print(json.dumps(pipeline_schema(_registry()), indent=2))
 
 
@@ -176,6 +179,8 @@ def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> 
     out.print(f"[bold]{s.id}[/] {s.version} ({s.role}) from {comp.distribution}\n{s.summary}")
     out.print(f"consumes: {', '.join(s.consumes) or '-'}   produces: {', '.join(s.produces) or '-'}"
               + (f"   models: {', '.join(s.models)}" if s.models else ""))
+    from platform_core.schema import params_schema
+
     props, _ = params_schema(s)
     t = Table(title="parameters")
     for col in ("name", "type", "default", "help"):
@@ -190,7 +195,9 @@ def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> 
 
 @models_app.command("list")
 def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Every model card in the registry."""
+    """Every model card the installed plugins ship."""
+    from platform_core import models
+
     rows = [models.describe(c) for c in models.cards().values()]
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -206,6 +213,8 @@ def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 @models_app.command("verify")
 def models_verify(model_id: Annotated[str | None, typer.Argument(metavar="[ID]")] = None) -> None:
     """Check the sha256 of one or every shipped model file against its card."""
+    from platform_core import models
+
     cards = models.cards()
     ids = [model_id] if model_id else list(cards)
     bad = 0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel
 
 
@@ -17,9 +17,10 @@ def jsonable(obj: Any) -> Any:
         return obj
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
-    if isinstance(obj, np.ndarray):
+    np = sys.modules.get("numpy")  # numpy values exist only once numpy is imported; never import it here
+    if np is not None and isinstance(obj, np.ndarray):
         return jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
+    if np is not None and isinstance(obj, np.generic):
         return jsonable(obj.item())
     if isinstance(obj, dict):
         return {str(k): jsonable(v) for k, v in obj.items()}

@@ -16,27 +16,14 @@ from platform_core.kinds import Digit, DigitString, ImageFrame
 from platform_core.specs import Context, Params
 from recog_digits import ctc, segment
 from recog_digits.nets import NUM_CLASSES
+from recog_digits.params import DEFAULT_MODEL, ReadParams
 from recog_digits.preprocess import READINGS, Ink, gray, ink_box, ink_map, mnist_like, strip
 
-DEFAULT_MODEL = "digits.crnn"
 USER_SUFFIXES = (".onnx", ".pt", ".pth", ".keras", ".h5")
 
 
 class NoDigitsWarning(UserWarning):
     """An image held no digits: the answer is an empty string."""
-
-
-class ReadParams(Params):
-    model: str = Field(DEFAULT_MODEL, description="model card id (digits.crnn: strings by CTC; digits.cnn: "
-                                                  "segmentation + MNIST CNN) or a path to a user's .onnx, .pt, "
-                                                  ".keras or .h5 model (a 28x28 classifier or a CTC reader)")
-    polarity: Literal["auto", "dark", "light"] = Field("auto", description="ink darker (dark) or lighter (light) "
-                                                                          "than the paper; auto guesses")
-    min_confidence: float = Field(0.3, ge=0, le=1, description="digits read with less confidence are dropped")
-    readings: Literal["all", "one"] = Field("all", description="CTC readers: read the strip at several widths and "
-                                                               "margins and keep the string they agree on (all), or "
-                                                               "read it once (one: about 5x faster)")
-    max_pixels: int = Field(50_000_000, gt=0, description="larger images are refused")
 
 
 Predict = Callable[[np.ndarray], np.ndarray]

@@ -12,13 +12,7 @@ from platform_core.errors import InputError
 from recog_genre.audio import prepare
 from recog_genre.classifier import FeatureClassifier
 from recog_genre.features import Analysis, analyse
-
-
-class ClassifyParams(Params):
-    model: str = Field("genre.features", description="model card id, or an .onnx from `recog train genre`")
-    segment: float = Field(3.0, gt=0, description="length in seconds of the windows reported in `segments`")
-    context: float = Field(10.0, ge=1, description="seconds of audio around each segment whose statistics score it")
-    clip: float = Field(30.0, ge=1, description="length in seconds of the windows whose mean scores give the label")
+from recog_genre.params import ClassifyParams
 
 
 @dataclass

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from platform_core import ModelSpec, RendererSpec, TaskSpec, hookimpl
-from recog_genre.classify import ClassifyParams, GenreClassifier
-from recog_genre.timeline import Timeline, TimelineParams
+from recog_genre.params import ClassifyParams, TimelineParams
 
 
 @hookimpl
@@ -12,29 +11,17 @@ def recog_models():
     return [ModelSpec(id="genre.classify", version="0.1.0",
                       summary="Music genre (GTZAN's 10) of an audio input, as a whole and per 3 s window",
                       consumes=("audio",), produces=("classification",), params=ClassifyParams,
-                      models=("genre.features",), factory=GenreClassifier)]
+                      models=("genre.features",), factory="recog_genre.classify:GenreClassifier")]
 
 
 @hookimpl
 def recog_renderers():
     return [RendererSpec(id="genre.timeline", version="0.1.0", summary="Genre scores over time as <stem>.genre.png",
-                         consumes=("classification",), params=TimelineParams, factory=Timeline)]
-
-
-def _train(args: list[str]) -> int:
-    from recog_genre.train import train
-
-    return train(args)
-
-
-def _evaluate(args: list[str]) -> int:
-    from recog_genre.train import evaluate
-
-    return evaluate(args)
+                         consumes=("classification",), params=TimelineParams, factory="recog_genre.timeline:Timeline")]
 
 
 @hookimpl
 def recog_tasks():
     return [TaskSpec(name="genre", summary="genre models: kNN+PCA, CNN, BiLSTM on mel spectrograms, and the "
                      "feature model; --data DIR/<genre>/<files> or --table features.csv",
-                     train=_train, evaluate=_evaluate)]
+                     train="recog_genre.train:train", evaluate="recog_genre.train:evaluate")]

@@ -9,10 +9,7 @@ from pydantic import Field
 
 from platform_core import Context, Params, jsonable
 from recog_genre.labels import GENRES
-
-
-class TimelineParams(Params):
-    path: str | None = Field(None, description="output file; default <out>/<stem>.genre.png; may use {stem} and {out}")
+from recog_genre.params import TimelineParams
 
 
 def draw(answer: dict, path: Path, title: str = "") -> Path:

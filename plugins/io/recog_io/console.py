@@ -13,12 +13,8 @@ from rich.table import Table
 from platform_core.kinds import AudioChunk, Classification, DigitString, HandsFrame, ImageFrame, NoteEvents, Score
 from platform_core.specs import Context, Params
 from recog_io.music import note_name, score_events
+from recog_io.params import ConsoleParams
 from recog_io.records import to_record, unpack
-
-
-class ConsoleParams(Params):
-    top: int = Field(5, ge=1, description="how many scores to list for a classification")
-    max_rows: int = Field(200, ge=1, description="rows shown per table (notes, score events); the rest are counted")
 
 
 def _digits(d: DigitString, p: ConsoleParams):

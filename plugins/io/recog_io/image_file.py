@@ -14,9 +14,10 @@ from pydantic import Field
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame, Packet
 from platform_core.specs import Context, Params
+from recog_io.params import IMAGE_EXTENSIONS as EXTENSIONS
+from recog_io.params import ImageFileParams
 from recog_io.paths import existing_file, require_path
 
-EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 MAX_PIXELS = 100_000_000  # refuse images above 100 megapixels before decoding them
 
 # EXIF orientation tag -> how to turn the stored pixels upright
@@ -105,10 +106,6 @@ def read_image(path: str | Path) -> np.ndarray:
 def image_packets(path: str | Path) -> Iterator[Packet]:
     """The one packet of a still image: t=0, index 0."""
     yield Packet(0.0, ImageFrame(read_image(path), source=str(path), index=0), "image")
-
-
-class ImageFileParams(Params):
-    path: str | None = Field(None, description="image file (png, jpg, bmp, tif, webp); --input overrides it")
 
 
 class ImageFileSource:

@@ -19,6 +19,7 @@ from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame
 from platform_core.specs import Context, Params
 from recog_io.draw import draw
+from recog_io.params import ImageOverlayParams, VideoOverlayParams
 from recog_io.records import unpack
 
 
@@ -27,11 +28,6 @@ def _split(items: tuple, renderer: str) -> tuple[float | None, ImageFrame, list]
     if not isinstance(frame, ImageFrame):
         raise InputError(f"{renderer}: its first input must be an image stream, got {type(frame).__name__}")
     return t, frame, [unpack(i)[2] for i in items[1:]]
-
-
-class ImageOverlayParams(Params):
-    path: str | None = Field(None, description="output PNG; may use {stem} and {out} (default: <out>/<stem>"
-                                               ".overlay.png, nothing when the run has no --out)")
 
 
 class ImageOverlay:
@@ -92,14 +88,6 @@ def pick_codec(codec: str) -> str:
     if codec != "auto":
         return codec
     return "avc1" if fourcc_works("avc1") else "mp4v"
-
-
-class VideoOverlayParams(Params):
-    path: str | None = Field(None, description="output MP4; may use {stem} and {out} (default: <out>/<stem>"
-                                               ".overlay.mp4, nothing when the run has no --out)")
-    fps: float | None = Field(None, gt=0, description="frame rate of the file (None: from the first two frames' "
-                                                      "times, 30 for a single frame)")
-    codec: Literal["auto", "avc1", "mp4v"] = Field("auto", description="auto: H.264 when available, else MPEG-4")
 
 
 class VideoOverlay:

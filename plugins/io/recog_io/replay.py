@@ -13,18 +13,10 @@ from platform_core.errors import InputError
 from platform_core.kinds import Packet
 from platform_core.specs import Context, Params
 from recog_io import audio_file, image_file, video_file
+from recog_io.params import REPLAY_EXTENSIONS as EXTENSIONS
+from recog_io.params import ReplayParams
 from recog_io.paths import require_path
 
-EXTENSIONS = tuple(dict.fromkeys(image_file.EXTENSIONS + video_file.EXTENSIONS + audio_file.EXTENSIONS))
-
-
-class ReplayParams(Params):
-    path: str | None = Field(None, description="image, video or audio file; --input overrides it")
-    speed: float = Field(1.0, gt=0, description="playback speed: 2.0 plays twice as fast as real time")
-    media: Literal["auto", "image", "video", "audio"] = Field(
-        "auto", description="what to replay: auto picks by extension (video files give their frames); "
-                            "'audio' replays a video's audio track")
-    chunk_s: float = Field(0.1, gt=0, description="audio chunk length in seconds")
 
 
 def media_of(path: str | Path) -> str:

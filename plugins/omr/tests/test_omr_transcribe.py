@@ -11,7 +11,8 @@ import pytest
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame
 from platform_core.specs import Context
-from recog_omr.plugin import AbcFile, FileParams, MidiFile, MusicXMLFile, Transcribe, TranscribeParams
+from recog_omr.components import AbcFile, MidiFile, MusicXMLFile, Transcribe
+from recog_omr.params import FileParams, TranscribeParams
 
 ROOT = Path(__file__).resolve().parents[3]
 MELODY = [("G4", 1), ("A4", 1), ("B4", 1), ("C5", 0.5), ("B4", 0.5), ("A4", 0.5), ("G4", 0.5), ("F#4", 1),
