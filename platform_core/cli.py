@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from platform_core import plugins
+from platform_core import catalog, plugins
 from platform_core import pipeline as pipeline_mod
 from platform_core.errors import InputError, ModelError, PipelineError, PluginError
 
@@ -20,7 +20,11 @@ app = typer.Typer(help="recog: multimodal recognition pipelines from plugins.", 
 plugins_app = typer.Typer(help="Installed plugins and their components.", no_args_is_help=True)
 models_app = typer.Typer(help="Shipped models and their cards.", no_args_is_help=True)
 app.add_typer(plugins_app, name="plugins")
+pipelines_app = typer.Typer(help="Pipelines shipped inside plugin packages.", no_args_is_help=True)
+registry_app = typer.Typer(help="The plugin index: check entries.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+app.add_typer(pipelines_app, name="pipelines")
+app.add_typer(registry_app, name="registry")
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
@@ -39,7 +43,17 @@ def _registry() -> plugins.Registry:
     return reg
 
 
+def _resolve(ref: Path) -> Path:
+    """A pipeline file given as a path or as ``PLUGIN:NAME`` (a pipeline a plugin ships)."""
+    try:
+        return catalog.resolve(str(ref))
+    except PipelineError as e:
+        err.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2) from e
+
+
 def _load(file: Path, sets: list[str] | None = None) -> tuple[pipeline_mod.Pipeline, dict]:
+    file = _resolve(file)
     try:
         overrides = pipeline_mod.parse_set(sets or [])
         return pipeline_mod.load(file, _registry(), overrides), overrides
@@ -51,7 +65,7 @@ def _load(file: Path, sets: list[str] | None = None) -> tuple[pipeline_mod.Pipel
 
 @app.command()
 def run(
-    pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file")],
+    pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file, or PLUGIN:NAME (see `recog pipelines list`)")],
     input: Annotated[str | None, typer.Option("--input", "-i", help="file, folder or glob")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="folder for results.jsonl and files")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="STEP.PARAM=VALUE (repeatable)")] = None,
@@ -61,6 +75,7 @@ def run(
     """Run a pipeline (until Ctrl-C for live sources). Exit 0: all inputs ok; 1: some failed; 2: invalid."""
     from platform_core import batch, metrics
 
+    pipeline = _resolve(pipeline)
     p, overrides = _load(pipeline, set_)
     try:
         inputs = batch.plan(p, input)
@@ -132,7 +147,7 @@ def _print_stats(rows: list[dict]) -> None:
 
 
 @app.command()
-def validate(pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file")]) -> None:
+def validate(pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file, or PLUGIN:NAME")]) -> None:
     """Check a pipeline without running it (exit 2 when invalid)."""
     p, _ = _load(pipeline)
     out.print(f"[green]ok[/] {pipeline}: {len(p.sources)} source(s), {len(p.steps)} step(s), "
@@ -149,13 +164,16 @@ def schema() -> None:
 
 @plugins_app.command("list")
 def plugins_list(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
-    """Every installed plugin and its components."""
+    """Every installed plugin: its components and the kinds it declares."""
     reg = _registry()
     rows = [{"id": cid, "role": c.spec.role, "version": c.spec.version, "consumes": list(c.spec.consumes),
              "produces": list(c.spec.produces), "summary": c.spec.summary, "plugin": c.plugin,
              "distribution": c.distribution} for cid, c in sorted(reg.components.items())]
+    kinds = [{"name": k.name, "summary": k.summary, "plugin": reg.kind_plugins.get(k.name)}
+             for k in sorted(reg.kinds.values(), key=lambda k: k.name)]
     if as_json:
-        print(json.dumps({"plugins": reg.distributions, "broken": reg.broken, "components": rows}, indent=2))
+        print(json.dumps({"plugins": reg.distributions, "broken": reg.broken, "components": rows, "kinds": kinds},
+                         indent=2))
         return
     t = Table(title="recog components")
     for col in ("id", "role", "version", "consumes", "produces", "summary", "distribution"):
@@ -164,11 +182,28 @@ def plugins_list(as_json: Annotated[bool, typer.Option("--json", help="machine-r
         t.add_row(r["id"], r["role"], r["version"], ", ".join(r["consumes"]) or "-",
                   ", ".join(r["produces"]) or "-", r["summary"], r["distribution"])
     out.print(t)
+    t = Table(title="kinds")
+    for col in ("kind", "data", "declared by"):
+        t.add_column(col)
+    for k in kinds:
+        t.add_row(k["name"], k["summary"], k["plugin"] or "recog")
+    out.print(t)
+
+
+def _type(prop: dict) -> str:
+    """A JSON Schema property's type as a reader would write it: ``'a' | 'b'`` for enums, ``int | null``..."""
+    if "enum" in prop or "const" in prop:
+        return " | ".join(repr(v) for v in prop.get("enum", [prop.get("const")]))
+    if "anyOf" in prop:
+        return " | ".join(_type(x) for x in prop["anyOf"])
+    if prop.get("type") == "array":
+        return f"list[{_type(prop.get('items', {}))}]"
+    return prop.get("type") or ("object" if "$ref" in prop else "any")
 
 
 @plugins_app.command("info")
 def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
-    """A component's parameters with types, defaults and help."""
+    """A component's parameters with types, defaults and help, and the kinds it consumes and produces."""
     reg = _registry()
     comp = reg.get(component_id)
     if comp is None:
@@ -178,7 +213,10 @@ def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> 
     s = comp.spec
     out.print(f"[bold]{s.id}[/] {s.version} ({s.role}) from {comp.distribution}\n{s.summary}")
     out.print(f"consumes: {', '.join(s.consumes) or '-'}   produces: {', '.join(s.produces) or '-'}"
-              + (f"   models: {', '.join(s.models)}" if s.models else ""))
+              + (f"   models: {', '.join(s.models)}" if s.models else ""), highlight=False)
+    for name in dict.fromkeys(k for kind in (*s.consumes, *s.produces) for k in kind.split("|")):
+        if name in reg.kinds:
+            out.print(f"  {name}: {reg.kinds[name].summary}", highlight=False)
     from platform_core.schema import params_schema
 
     props, _ = params_schema(s)
@@ -186,11 +224,90 @@ def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> 
     for col in ("name", "type", "default", "help"):
         t.add_column(col)
     for name, field in s.params.model_fields.items():
-        prop = props.get(name, {})
-        typ = prop.get("type") or " | ".join(x.get("type", "?") for x in prop.get("anyOf", [])) or "?"
         default = "required" if field.is_required() else repr(field.default)
-        t.add_row(name, typ, default, field.description or "")
+        t.add_row(name, _type(props.get(name, {})), default, field.description or "")
     out.print(t)
+
+
+@plugins_app.command("doctor")
+def plugins_doctor() -> None:
+    """What is wrong with each installed plugin (exit 1 when something is)."""
+    from platform_core import doctor
+
+    reg = _registry()
+    findings = doctor.examine(reg)
+    for name, problems in findings.items():
+        dist = reg.plugins[name].distribution if name in reg.plugins else ""
+        if problems:
+            out.print(f"[red]problem[/] {name} ({dist})", highlight=False)
+            for p in problems:
+                out.print(f"  - {p}", highlight=False)
+        else:
+            out.print(f"[green]ok[/] {name} ({dist})", highlight=False)
+    raise typer.Exit(1 if any(findings.values()) else 0)
+
+
+@plugins_app.command("new")
+def plugins_new(
+    name: Annotated[str, typer.Argument(help="plugin name: lower case letters, digits and '_'")],
+    folder: Annotated[Path, typer.Option("--dir", help="where to create recog-NAME/")] = Path("."),
+) -> None:
+    """Write a working plugin distribution: entry point, one component, a pipeline, tests, README, registry entry."""
+    from platform_core import scaffold
+
+    try:
+        root = scaffold.create(name, folder)
+    except ValueError as e:
+        err.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2) from e
+    out.print(f"[green]created[/] {root}\nnext: pip install -e {root} && pytest {root / 'tests'} && "
+              f"recog run {name}:{name}", highlight=False)
+
+
+@pipelines_app.command("list")
+def pipelines_list(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
+    """The pipelines installed plugins ship (run one with `recog run PLUGIN:NAME`)."""
+    rows = [{"pipeline": ref, "file": str(f), "summary": _summary(f)} for ref, f in catalog.pipelines().items()]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    t = Table(title="shipped pipelines")
+    for col in ("pipeline", "summary", "file"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["pipeline"], r["summary"], r["file"])
+    out.print(t)
+
+
+def _summary(file: Path) -> str:
+    """A pipeline file's ``description``, else its first comment line."""
+    import yaml
+
+    text = file.read_text()
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        doc = None
+    if isinstance(doc, dict) and doc.get("description"):
+        return str(doc["description"])
+    return next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), "")
+
+
+@registry_app.command("check")
+def registry_check(files: Annotated[list[Path], typer.Argument(help="plugin index entries (YAML)")]) -> None:
+    """Validate plugin index entries against the registry's schema (exit 1 when one is invalid)."""
+    from platform_core import index
+
+    bad = 0
+    for f in files:
+        problems = index.check(f)
+        if problems:
+            bad += 1
+            for p in problems:
+                err.print(f"[red]invalid[/] {f}: {p}", highlight=False)
+        else:
+            out.print(f"[green]ok[/] {f}", highlight=False)
+    raise typer.Exit(1 if bad else 0)
 
 
 @models_app.command("list")
