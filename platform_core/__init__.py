@@ -59,8 +59,15 @@ __all__ = [
     "HandsFrame", "ImageFrame", "InputError", "Kind", "Lazy", "ModelError", "ModelSpec", "NoteEvent",
     "NoteEvents", "Packet", "Packets", "Params", "PipelineError", "PluginError", "PreprocessorSpec", "Record",
     "RecogError", "Renderer", "RendererSpec", "Score", "Source", "SourceSpec", "Stage", "TaskSpec", "hookimpl",
-    "jsonable", "models", "run",
+    "jsonable", "kind", "models", "run",
 ]
+
+
+def kind(name: str) -> Kind | None:
+    """The kind ``name`` as recog and the loaded plugins declare it (``None`` when no one does)."""
+    from platform_core.plugins import registry
+
+    return registry().kinds.get(name)
 
 
 def __getattr__(name: str) -> Any:

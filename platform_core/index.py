@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from platform_core.plugins import BUILTIN_PLUGIN
+
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of an index entry (shipped with the core)."""
@@ -31,7 +33,8 @@ def check(path: Path) -> list[str]:
         return problems or ["an entry is a mapping"]
     name = doc["name"]
     problems += [f"components: {cid!r} is outside the plugin's namespace (ids start with '{name}.')"
-                 for cid in doc["components"] if not cid.startswith(f"{name}.") and not (name == "io" and "." not in cid)]
+                 for cid in doc["components"]
+                 if not cid.startswith(f"{name}.") and not (name == BUILTIN_PLUGIN and "." not in cid)]
     try:
         SpecifierSet(doc["recog"])
     except InvalidSpecifier as e:

@@ -18,7 +18,6 @@ import yaml
 from platform_core.errors import ModelError
 
 
-
 @dataclass(frozen=True)
 class ModelCard:
     """A shipped model: where its file lives, its hash and what it is for."""

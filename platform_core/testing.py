@@ -17,13 +17,9 @@ work without pytest too. Packets reach :attr:`Outcome.packets` through the kit's
 
 from __future__ import annotations
 
-import math
-import struct
 import subprocess
 import sys
 import tempfile
-import wave
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +30,7 @@ import pytest
 
 from platform_core import ANY, Context, Packet, Params, RendererSpec, catalog, hookimpl, plugins
 from platform_core.api import Record, run
+from platform_core.media import write_audio, write_image
 
 _collected: dict[str, list[Packet]] = {}
 
@@ -72,7 +69,7 @@ class Outcome:
 
     records: list[Record]
     out: Path
-    packets: dict[str, list[Packet]] = field(default_factory=dict)  # output step name -> packets, all inputs
+    packets: dict[str, list[Packet]] = field(default_factory=dict)  # output name (`name:`, else `use:`) -> packets
 
     @property
     def files(self) -> list[str]:
@@ -123,37 +120,6 @@ def context(out_dir: str | Path | None = None, input: str | None = None, stem: s
             step: str = "step") -> Context:
     """A component's run context: where outputs go (``None``: nowhere), the input and the file stem."""
     return Context(input=input, out_dir=Path(out_dir) if out_dir is not None else None, stem=stem, step=step)
-
-
-def write_image(path: str | Path, width: int = 64, height: int = 48,
-                color: tuple[int, int, int] = (255, 255, 255)) -> Path:
-    """A solid-colour RGB PNG (written without any imaging library)."""
-    def chunk(tag: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body) & 0xFFFFFFFF)
-
-    row = b"\x00" + bytes(color) * width
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(png)
-    return path
-
-
-def write_audio(path: str | Path, seconds: float = 1.0, rate: int = 16000, freq: float = 440.0,
-                amplitude: float = 0.5) -> Path:
-    """A mono 16-bit WAV sine tone."""
-    n = int(seconds * rate)
-    frames = b"".join(struct.pack("<h", int(amplitude * 32767 * math.sin(2 * math.pi * freq * i / rate)))
-                      for i in range(n))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(frames)
-    return path
 
 
 class Media:

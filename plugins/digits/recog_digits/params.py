@@ -8,7 +8,6 @@ from pydantic import Field
 
 from platform_core import Params
 
-
 DEFAULT_MODEL = "digits.crnn"
 
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
-from pydantic import Field
 
 from platform_core import models
 from platform_core.errors import ModelError
 from platform_core.kinds import Digit, DigitString, ImageFrame
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_digits import ctc, segment
 from recog_digits.nets import NUM_CLASSES
-from recog_digits.params import DEFAULT_MODEL, ReadParams
+from recog_digits.params import ReadParams
 from recog_digits.preprocess import READINGS, Ink, gray, ink_box, ink_map, mnist_like, strip
 
 USER_SUFFIXES = (".onnx", ".pt", ".pth", ".keras", ".h5")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from pydantic import Field
 
-from platform_core import AudioChunk, Classification, Context, Params
+from platform_core import AudioChunk, Classification, Context
 from platform_core.errors import InputError
 from recog_genre.audio import prepare
 from recog_genre.classifier import FeatureClassifier

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from pydantic import Field
 
-from platform_core import Context, Params, jsonable
+from platform_core import Context, jsonable
 from recog_genre.labels import GENRES
 from recog_genre.params import TimelineParams
 

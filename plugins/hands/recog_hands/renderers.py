@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Literal
 
 import numpy as np
-from pydantic import Field
 
-from platform_core import Context, HandsFrame, Packet, Params
+from platform_core import Context, HandsFrame, Packet
 from platform_core.errors import InputError
 from recog_hands.bvh import to_bvh_axes, write_bvh
 from recog_hands.params import BvhParams, JsonlParams

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
-from pydantic import Field
 
-from platform_core import Context, Hand, HandsFrame, ImageFrame, Packet, Packets, Params
+from platform_core import Context, Hand, HandsFrame, ImageFrame, Packet, Packets
 from platform_core.errors import InputError
 from recog_hands.landmarker import Detection, Landmarker, check_image
 from recog_hands.one_euro import OneEuroFilter

@@ -17,12 +17,10 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import soxr
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import AudioChunk, Packet
-from platform_core.specs import Context, Params
-from recog_io.params import AUDIO_EXTENSIONS as EXTENSIONS
+from platform_core.specs import Context
 from recog_io.params import AudioFileParams
 from recog_io.paths import existing_file, require_path
 

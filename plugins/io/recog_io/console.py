@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from pydantic import Field
 from rich.console import Console
 from rich.json import JSON
 from rich.table import Table
 
+from platform_core import kind as declared_kind
 from platform_core.kinds import AudioChunk, Classification, DigitString, HandsFrame, ImageFrame, NoteEvents, Score
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_io.music import note_name, score_events
 from recog_io.params import ConsoleParams
 from recog_io.records import to_record, unpack
@@ -106,7 +106,9 @@ class ConsoleRenderer:
     def __call__(self, *items: Any) -> None:
         for item in items:
             t, kind, data = unpack(item)
-            view = renderable(data, self.params)
+            declared = declared_kind(kind)
+            shown = declared.show(data) if declared is not None else None
+            view = renderable(data, self.params) if shown is None else shown
             stamp = "" if t is None else f"[cyan]t={t:.3f}s[/cyan] "
             if isinstance(view, str):
                 self.console.print(stamp + view, highlight=False, soft_wrap=True)

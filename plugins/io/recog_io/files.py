@@ -6,9 +6,7 @@ import csv
 import json
 from typing import Any
 
-from pydantic import Field
-
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_io.params import FileParams
 from recog_io.records import header, rows, to_record, unpack
 

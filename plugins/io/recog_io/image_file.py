@@ -9,12 +9,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import Image
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame, Packet
-from platform_core.specs import Context, Params
-from recog_io.params import IMAGE_EXTENSIONS as EXTENSIONS
+from platform_core.specs import Context
 from recog_io.params import ImageFileParams
 from recog_io.paths import existing_file, require_path
 

@@ -7,11 +7,10 @@ import time
 from collections.abc import Iterator
 
 import cv2
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import AudioChunk, ImageFrame, Packet
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_io.params import MicrophoneParams, WebcamParams
 
 

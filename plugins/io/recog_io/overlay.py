@@ -9,15 +9,14 @@ import tempfile
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import cv2
 import numpy as np
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_io.draw import draw
 from recog_io.params import ImageOverlayParams, VideoOverlayParams
 from recog_io.records import unpack

@@ -10,10 +10,9 @@ from typing import Any
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from pydantic import Field
 
 from platform_core.kinds import AudioChunk, Classification, NoteEvents
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_io.music import note_name
 from recog_io.params import PlotParams
 from recog_io.records import flatten, to_record, unpack

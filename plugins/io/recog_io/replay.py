@@ -5,25 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
-
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import Packet
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_io import audio_file, image_file, video_file
+from recog_io.params import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, ReplayParams
 from recog_io.params import REPLAY_EXTENSIONS as EXTENSIONS
-from recog_io.params import ReplayParams
 from recog_io.paths import require_path
-
 
 
 def media_of(path: str | Path) -> str:
     """``image``, ``video`` or ``audio``, by the file's extension."""
     suffix = Path(path).suffix.lower()
-    for media, exts in (("image", image_file.EXTENSIONS), ("video", video_file.EXTENSIONS),
-                        ("audio", audio_file.EXTENSIONS)):
+    for media, exts in (("image", IMAGE_EXTENSIONS), ("video", VIDEO_EXTENSIONS), ("audio", AUDIO_EXTENSIONS)):
         if suffix in exts:
             return media
     raise InputError(f"{path}: replay cannot tell the media type of {suffix or 'a file without extension'!r} "

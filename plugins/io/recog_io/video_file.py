@@ -7,15 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
-from pydantic import Field, model_validator
 
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame, Packet
-from platform_core.specs import Context, Params
-from recog_io.params import VIDEO_EXTENSIONS as EXTENSIONS
+from platform_core.specs import Context
 from recog_io.params import VideoFileParams
 from recog_io.paths import existing_file, require_path
-
 
 
 def open_video(path: str | Path) -> tuple[cv2.VideoCapture, float]:

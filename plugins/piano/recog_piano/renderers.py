@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from pydantic import Field
-
 from platform_core.kinds import NoteEvent, NoteEvents
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_piano import midi, roll
 from recog_piano.notes import note_name
-from recog_piano.params import MidiParams, PrintParams, RollParams
+from recog_piano.params import PrintParams
 
 
 def _collect(data, into: list[NoteEvent]) -> None:

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import soxr
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import AudioChunk, NoteEvent, NoteEvents, Packet
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_piano import basic_pitch_backend
 from recog_piano.audio import to_mono
 from recog_piano.decode import Thresholds
 from recog_piano.features import SAMPLE_RATE
 from recog_piano.notes import as_record
 from recog_piano.params import BasicPitchParams, TranscribeParams
-from recog_piano.transcriber import MODEL_ID, Stream
+from recog_piano.transcriber import Stream
 
 LOW_CONFIDENCE = 0.6  # mean onset probability under which a take is reported as low-confidence
 
