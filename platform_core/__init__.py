@@ -12,47 +12,57 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from platform_core.errors import InputError, ModelError, PipelineError, PluginError, RecogError
-from platform_core.hookspecs import hookimpl
-from platform_core.jsonable import jsonable
-from platform_core.kinds import (
-    ANY,
-    AudioChunk,
-    Classification,
-    Digit,
-    DigitString,
-    Hand,
-    HandsFrame,
-    ImageFrame,
-    Kind,
-    NoteEvent,
-    NoteEvents,
-    Packet,
-    Packets,
-    Score,
-)
-from platform_core.protocols import Renderer, Source, Stage
-from platform_core.specs import (
-    ComponentSpec,
-    Context,
-    Lazy,
-    ModelSpec,
-    Params,
-    PreprocessorSpec,
-    RendererSpec,
-    SourceSpec,
-    TaskSpec,
-)
-
 if TYPE_CHECKING:
     from platform_core import models
     from platform_core.api import Record, run
+    from platform_core.errors import InputError, ModelError, PipelineError, PluginError, RecogError
+    from platform_core.hookspecs import hookimpl
+    from platform_core.jsonable import jsonable
+    from platform_core.kinds import (
+        ANY,
+        AudioChunk,
+        Classification,
+        Digit,
+        DigitString,
+        Hand,
+        HandsFrame,
+        ImageFrame,
+        Kind,
+        NoteEvent,
+        NoteEvents,
+        Packet,
+        Packets,
+        Score,
+    )
+    from platform_core.protocols import Renderer, Source, Stage
+    from platform_core.specs import (
+        ComponentSpec,
+        Context,
+        Lazy,
+        ModelSpec,
+        Params,
+        PreprocessorSpec,
+        RendererSpec,
+        SourceSpec,
+        TaskSpec,
+    )
 
 __version__ = "0.1.0"
 
-# loaded on first use, so that declaring components never imports numpy or the runner
-_LAZY = {"run": ("platform_core.api", "run"), "Record": ("platform_core.api", "Record"),
-         "models": ("platform_core.models", None)}
+# Every public name loads its module on first use: `recog --help` imports none of them, and
+# declaring components imports only the specs, never numpy or the runner.
+_HOME = {
+    "platform_core.errors": ("InputError", "ModelError", "PipelineError", "PluginError", "RecogError"),
+    "platform_core.hookspecs": ("hookimpl",),
+    "platform_core.jsonable": ("jsonable",),
+    "platform_core.kinds": ("ANY", "AudioChunk", "Classification", "Digit", "DigitString", "Hand", "HandsFrame",
+                            "ImageFrame", "Kind", "NoteEvent", "NoteEvents", "Packet", "Packets", "Score"),
+    "platform_core.protocols": ("Renderer", "Source", "Stage"),
+    "platform_core.specs": ("ComponentSpec", "Context", "Lazy", "ModelSpec", "Params", "PreprocessorSpec",
+                            "RendererSpec", "SourceSpec", "TaskSpec"),
+    "platform_core.api": ("Record", "run"),
+}
+_LAZY = {name: module for module, names in _HOME.items() for name in names}
 
 __all__ = [
     "ANY", "AudioChunk", "Classification", "ComponentSpec", "Context", "Digit", "DigitString", "Hand",
@@ -63,16 +73,22 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    if name == "models":
+        return importlib.import_module("platform_core.models")
+    if name not in _LAZY:
+        raise AttributeError(f"module 'platform_core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
 def kind(name: str) -> Kind | None:
     """The kind ``name`` as recog and the loaded plugins declare it (``None`` when no one does)."""
     from platform_core.plugins import registry
 
     return registry().kinds.get(name)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'platform_core' has no attribute {name!r}")
-    module, attr = _LAZY[name]
-    value = importlib.import_module(module)
-    return value if attr is None else getattr(value, attr)

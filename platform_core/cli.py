@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from platform_core import catalog, plugins
-from platform_core import pipeline as pipeline_mod
 from platform_core.errors import InputError, ModelError, PipelineError, PluginError
+
+if TYPE_CHECKING:
+    from platform_core import pipeline as pipeline_mod
+    from platform_core import plugins
 
 app = typer.Typer(help="recog: multimodal recognition pipelines from plugins.", no_args_is_help=True,
                   add_completion=False)
@@ -30,7 +32,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 def _registry() -> plugins.Registry:
-    """The installed plugins; import failures are shown as one warning line each."""
+    """The installed plugins; each disabled plugin is shown as one warning line."""
+    from platform_core import plugins
+
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", plugins.PluginWarning)
@@ -45,6 +49,8 @@ def _registry() -> plugins.Registry:
 
 def _resolve(ref: Path) -> Path:
     """A pipeline file given as a path or as ``PLUGIN:NAME`` (a pipeline a plugin ships)."""
+    from platform_core import catalog
+
     try:
         return catalog.resolve(str(ref))
     except PipelineError as e:
@@ -53,6 +59,8 @@ def _resolve(ref: Path) -> Path:
 
 
 def _load(file: Path, sets: list[str] | None = None) -> tuple[pipeline_mod.Pipeline, dict]:
+    from platform_core import pipeline as pipeline_mod
+
     file = _resolve(file)
     try:
         overrides = pipeline_mod.parse_set(sets or [])
@@ -204,11 +212,13 @@ def _type(prop: dict) -> str:
 @plugins_app.command("info")
 def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """A component's parameters with types, defaults and help, and the kinds it consumes and produces."""
+    from platform_core.pipeline import did_you_mean
+
     reg = _registry()
     comp = reg.get(component_id)
     if comp is None:
         err.print(f"[red]error:[/] unknown component {component_id!r}"
-                  f"{pipeline_mod.did_you_mean(component_id, reg.components)}")
+                  f"{did_you_mean(component_id, reg.components)}")
         raise typer.Exit(2)
     s = comp.spec
     out.print(f"[bold]{s.id}[/] {s.version} ({s.role}) from {comp.distribution}\n{s.summary}")
@@ -267,6 +277,8 @@ def plugins_new(
 @pipelines_app.command("list")
 def pipelines_list(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
     """The pipelines installed plugins ship (run one with `recog run PLUGIN:NAME`)."""
+    from platform_core import catalog
+
     rows = [{"pipeline": ref, "file": str(f), "summary": _summary(f)} for ref, f in catalog.pipelines().items()]
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -349,7 +361,9 @@ def models_verify(model_id: Annotated[str | None, typer.Argument(metavar="[ID]")
 def _task(name: str):
     reg = _registry()
     if name not in reg.tasks:
-        err.print(f"[red]error:[/] unknown task {name!r}{pipeline_mod.did_you_mean(name, reg.tasks)}; "
+        from platform_core.pipeline import did_you_mean
+
+        err.print(f"[red]error:[/] unknown task {name!r}{did_you_mean(name, reg.tasks)}; "
                   f"installed: {', '.join(sorted(reg.tasks)) or 'none'}")
         raise typer.Exit(2)
     return reg.tasks[name]

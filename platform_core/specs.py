@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 class Params(BaseModel):
     """Base of every parameter model: unknown keys are an error."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use: listing stays cheap
 
 
 @dataclass
