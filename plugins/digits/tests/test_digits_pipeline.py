@@ -2,21 +2,19 @@
 
 import json
 import shutil
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 from digits_testdata import FIXTURES
 
 from platform_core import models
+from platform_core.testing import cli
 from recog_digits import plugin
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def recog(*args, cwd=ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+recog = partial(cli, cwd=ROOT, timeout=120)
 
 
 def test_hooks_and_cards():

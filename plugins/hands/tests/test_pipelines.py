@@ -5,19 +5,18 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import cv2
+
+from platform_core.testing import cli
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def recog(*args):
-    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+recog = partial(cli, cwd=ROOT, timeout=300)
 
 
 def records(out: Path) -> dict:
