@@ -50,6 +50,18 @@ def measure(cmd: list[str]) -> tuple[float, float]:
     return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+HEAVY = ("numpy", "torch", "tensorflow", "librosa", "sklearn", "mediapipe", "cv2", "scipy", "onnxruntime")
+
+
+def plugin_set() -> str:
+    """The installed plugins, and the heavy libraries importing them loads (each should load none)."""
+    code = ("import sys; from platform_core import plugins; r = plugins.registry(); "
+            f"print(', '.join(sorted(r.distributions)), '|', ', '.join(m for m in {HEAVY!r} if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    names, _, heavy = r.stdout.partition("|")
+    return f"plugins: {names.strip()}; heavy libraries loaded by declaring them: {heavy.strip() or 'none'}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=15)
@@ -65,6 +77,7 @@ def main() -> None:
             walls[name].append(w)
             cpus[name].append(c)
     floor_wall, floor_cpu = min(next(iter(walls.values()))), min(next(iter(cpus.values())))
+    print(plugin_set())
     print(f"best of {args.repeats}, round-robin; load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"{'command':55} {'wall s':>7} {'median':>7} {'x floor':>8} {'cpu s':>7} {'x floor':>8}  target (wall)")
     for i, name in enumerate(cmds):

@@ -12,12 +12,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# `jsonable` is also the name of its module: bind the function now, or importing the module would shadow it
+from platform_core.jsonable import jsonable
+
 if TYPE_CHECKING:
     from platform_core import models
     from platform_core.api import Record, run
     from platform_core.errors import InputError, ModelError, PipelineError, PluginError, RecogError
     from platform_core.hookspecs import hookimpl
-    from platform_core.jsonable import jsonable
     from platform_core.kinds import (
         ANY,
         AudioChunk,
@@ -54,7 +56,6 @@ __version__ = "0.1.0"
 _HOME = {
     "platform_core.errors": ("InputError", "ModelError", "PipelineError", "PluginError", "RecogError"),
     "platform_core.hookspecs": ("hookimpl",),
-    "platform_core.jsonable": ("jsonable",),
     "platform_core.kinds": ("ANY", "AudioChunk", "Classification", "Digit", "DigitString", "Hand", "HandsFrame",
                             "ImageFrame", "Kind", "NoteEvent", "NoteEvents", "Packet", "Packets", "Score"),
     "platform_core.protocols": ("Renderer", "Source", "Stage"),

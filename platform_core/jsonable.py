@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 
 def jsonable(obj: Any) -> Any:
     """``obj`` as plain JSON types: dataclasses, pydantic models, numpy values, paths."""
@@ -17,7 +15,7 @@ def jsonable(obj: Any) -> Any:
         return obj
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
-    np = sys.modules.get("numpy")  # numpy values exist only once numpy is imported; never import it here
+    np = sys.modules.get("numpy")  # numpy values (and pydantic models) exist only once it is imported
     if np is not None and isinstance(obj, np.ndarray):
         return jsonable(obj.tolist())
     if np is not None and isinstance(obj, np.generic):
@@ -28,7 +26,8 @@ def jsonable(obj: Any) -> Any:
         return [jsonable(v) for v in obj]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, BaseModel):
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and isinstance(obj, pydantic.BaseModel):
         return jsonable(obj.model_dump())
     if isinstance(obj, Path):
         return str(obj)
