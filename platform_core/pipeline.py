@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -334,6 +334,14 @@ def _check_graph(sources, steps, outputs, raw, errs: _Errors) -> list[str]:
         if len(node.inputs) > 1 and node.sync.policy == "nearest" and node.sync.tolerance_ms == 0:
             errs.add(f"{node.name}: sync policy 'nearest' needs tolerance_ms > 0", node.at)
     return ordered
+
+
+def with_input(p: Pipeline, value: str) -> Pipeline:
+    """A copy of ``p`` whose file sources read ``value`` (what --input sets), without parsing the file again."""
+    sources = {name: replace(node, params=node.params.model_copy(update={node.spec.input_param: value}))
+               if isinstance(node.spec, SourceSpec) and node.spec.input_param else node
+               for name, node in p.sources.items()}
+    return replace(p, sources=sources)
 
 
 def parse_set(values: list[str]) -> dict[str, dict[str, Any]]:
