@@ -21,7 +21,7 @@ def test_hooks_and_cards():
     (spec,) = plugin.recog_models()
     assert spec.id == "digits.read" and spec.consumes == ("image",) and spec.produces == ("digits",)
     for model_id in spec.models:
-        assert models.path(model_id).is_file()  # hash verified against registry/models/<id>.yaml
+        assert models.path(model_id).is_file()  # hash verified against recog_digits/cards/<id>.yaml
     (task,) = plugin.recog_tasks()
     assert task.name == "digits" and task.train(["nope"]) == 2
 
