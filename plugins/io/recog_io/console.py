@@ -102,11 +102,14 @@ class ConsoleRenderer:
     def __init__(self, params: ConsoleParams, context: Context, console: Console | None = None):
         self.params = params
         self.console = console or Console(file=sys.stdout)
+        self.kinds: dict = {}  # kind name -> its declaration (None when undeclared), looked up once
 
     def __call__(self, *items: Any) -> None:
         for item in items:
             t, kind, data = unpack(item)
-            declared = declared_kind(kind)
+            if kind not in self.kinds:
+                self.kinds[kind] = declared_kind(kind)
+            declared = self.kinds[kind]
             shown = declared.show(data) if declared is not None else None
             view = renderable(data, self.params) if shown is None else shown
             stamp = "" if t is None else f"[cyan]t={t:.3f}s[/cyan] "
