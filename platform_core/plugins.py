@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import importlib.metadata
 import importlib.util
+import os
 import warnings
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -102,12 +103,14 @@ def package_dir(package: str) -> Path | None:
 
 def load(extra: dict[str, ModuleType | object] | None = None, entry_points: bool = True,
          only: Collection[str] | None = None) -> Registry:
-    """Load plugins from entry points (only those named in ``only``, when given) and ``extra`` (name -> plugin
-    object) into a new registry.
+    """Load plugins from entry points (only those named in ``only``, or in the environment variable
+    ``RECOG_PLUGINS`` as a comma-separated list) and ``extra`` (name -> plugin object) into a new registry.
 
     Each plugin that cannot be used is listed in ``Registry.broken`` with the reason, and a
     :class:`PluginWarning` naming it is issued; the others are loaded as usual.
     """
+    if only is None and os.environ.get("RECOG_PLUGINS"):
+        only = {n.strip() for n in os.environ["RECOG_PLUGINS"].split(",") if n.strip()}
     pm = pluggy.PluginManager("recog")
     pm.add_hookspecs(hookspecs)
     reg = Registry(pm=pm, kinds={k.name: k for k in BUILTIN_KINDS})

@@ -103,3 +103,10 @@ def test_commands_keep_working_and_doctor_explains(toy_site, tmp_path):
     r = subprocess.run([*run, "plugins", "doctor"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 1, "doctor exits 1 when a plugin is disabled"
     assert "typo" in r.stdout and "recog_modles" in r.stdout and "recog_models" in r.stdout
+
+
+def test_recog_plugins_variable_limits_which_installed_plugins_load(toy_site, monkeypatch):
+    monkeypatch.setenv("RECOG_PLUGINS", "toy")
+    reg = plugins.load()
+    assert list(reg.distributions) == ["toy"]
+    toy_still_works(reg)
