@@ -39,7 +39,7 @@ def commands() -> dict[str, list[str]]:
     }
 
 
-FIRST_PARTY = "digits,genre,hands,io,omr,piano"
+FIRST_PARTY = "digits,fusion,genre,hands,io,omr,piano"
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:

@@ -1,24 +1,26 @@
-"""Batch runs: one pipeline run per input, on a local process pool, one record per input in results.jsonl."""
+"""Batch runs: one pipeline run per input, one record per input appended to results.jsonl as each finishes."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from platform_core import outputs, plugins, pool
 from platform_core import pipeline as pipeline_mod
-from platform_core import plugins
 from platform_core.inputs import expand, stems
 from platform_core.jsonable import jsonable
 from platform_core.pipeline import Pipeline
 from platform_core.runner import Run
 from platform_core.specs import Context, SourceSpec
+
+INTERRUPTED = "interrupted by Ctrl-C before it finished; its outputs were not kept"
 
 
 @dataclass
@@ -45,7 +47,7 @@ class Record:
 
     def as_json(self) -> dict:
         return {"input": self.input, "ok": self.ok, "error": self.error, "outputs": self.outputs,
-                "result": self.result, "seconds": round(self.seconds, 4)}
+                "result": self.result, "seconds": round(self.seconds, 4), "interrupted": self.interrupted}
 
 
 def input_sources(p: Pipeline) -> list[str]:
@@ -67,9 +69,10 @@ def plan(p: Pipeline, input_spec: str | None) -> list[str | None]:
     return expand(str(input_spec), exts)
 
 
-def _pipeline(file: str, overrides_json: str) -> Pipeline:
-    """The parsed pipeline, cached per process until the file changes."""
-    return _parsed(file, os.stat(file).st_mtime_ns, overrides_json)
+def load(file: str, overrides: dict[str, dict[str, Any]]) -> Pipeline:
+    """The parsed pipeline, cached per process until the file changes (forked workers inherit the cache, so
+    a batch parses its file once)."""
+    return _parsed(str(file), os.stat(file).st_mtime_ns, json.dumps(overrides, sort_keys=True))
 
 
 @lru_cache(maxsize=8)
@@ -77,72 +80,124 @@ def _parsed(file: str, mtime_ns: int, overrides_json: str) -> Pipeline:
     return pipeline_mod.load(file, plugins.registry(), json.loads(overrides_json))
 
 
+def with_input(p: Pipeline, path: str) -> Pipeline:
+    """``p`` with every source that --input overrides reading ``path`` instead."""
+    sources = dict(p.sources)
+    for name in input_sources(p):
+        node = sources[name]
+        sources[name] = replace(node, params=node.params.model_copy(update={node.spec.input_param: path}))
+    return replace(p, sources=sources)
+
+
 def run_job(job: Job, progress: Callable[[int], None] | None = None) -> Record:
-    """Run the pipeline on one input; any failure becomes the record's error."""
+    """Run the pipeline on one input; any failure becomes the record's error.
+
+    Output files of file runs are staged and moved into place only when the input succeeds; a failed or
+    interrupted input lists no outputs and leaves earlier files as they were. Live runs write in place.
+    """
     start = time.perf_counter()
+    staging = outputs.Staging()
     ctx = Context(input=job.input, out_dir=Path(job.out_dir) if job.out_dir else None, stem=job.stem)
     try:
-        overrides = {k: dict(v) for k, v in job.overrides.items()}
+        p = load(job.file, job.overrides)
         if job.input is not None:
-            p0 = _pipeline(job.file, json.dumps(job.overrides, sort_keys=True))
-            for name in input_sources(p0):
-                overrides.setdefault(name, {})[p0.sources[name].spec.input_param] = job.input
-        p = _pipeline(job.file, json.dumps(overrides, sort_keys=True))
+            p = with_input(p, job.input)
+        if not p.live:  # live outputs are streams read while they grow: written in place
+            ctx.staging = staging
         run = Run(p, ctx, plugins.registry().pm.hook, progress)
         run.build()
         res = run.execute()
+        if res.interrupted and not p.live:
+            staging.discard()
+            return interrupted(job, time.perf_counter() - start)
+        result = res.result
+        written = staging.commit(res.outputs)
+    except KeyboardInterrupt:
+        staging.discard()
+        return interrupted(job, time.perf_counter() - start)
     except Exception as e:
+        staging.discard()
         msg = str(e) or type(e).__name__
         if job.input and job.input not in msg:
             msg = f"{job.input}: {msg}"
-        return Record(job.input, False, msg, list(ctx.outputs), None, time.perf_counter() - start)
-    return Record(job.input, True, None, res.outputs, res.result, time.perf_counter() - start,
+        return Record(job.input, False, msg, [], None, time.perf_counter() - start)
+    return Record(job.input, True, None, written, result, time.perf_counter() - start,
                   [m.as_dict() for m in res.metrics], res.interrupted)
+
+
+def interrupted(job: Job, seconds: float = 0.0) -> Record:
+    """The record of an input stopped by Ctrl-C (never ok: its outputs were not kept)."""
+    return Record(job.input, False, f"{job.input or 'live run'}: {INTERRUPTED}", [], None, seconds, interrupted=True)
+
+
+def worker_died(job: Job, why: str) -> Record:
+    """The record of an input whose worker process died while running it."""
+    return Record(job.input, False, f"{job.input}: {why}; the other inputs go on", [], None, 0.0)
 
 
 def run_all(jobs: list[Job], workers: int, on_record: Callable[[Record], None],
             progress: Callable[[int], None] | None = None) -> list[Record]:
-    """Run every job (in-process when ``workers`` <= 1) and hand each record to ``on_record`` as it completes."""
-    records = []
+    """Run every job (in-process when ``workers`` <= 1) and hand each record to ``on_record`` as it completes.
+
+    On Ctrl-C the running inputs end as interrupted records, inputs not started get none, and
+    KeyboardInterrupt is raised again after their records are handed over.
+    """
     if workers <= 1 or len(jobs) == 1:
+        records = []
         for job in jobs:
             rec = run_job(job, progress if len(jobs) == 1 else None)
             records.append(rec)
             on_record(rec)
-            if rec.interrupted:
-                break
+            if rec.interrupted and not rec.ok:
+                raise KeyboardInterrupt
         return records
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(run_job, job): job for job in jobs}
-        for fut in as_completed(futures):
-            try:
-                rec = fut.result()
-            except Exception as e:  # a worker died (e.g. killed for memory)
-                job = futures[fut]
-                rec = Record(job.input, False, f"{job.input}: worker failed: {e}", [], None, 0.0)
-            records.append(rec)
-            on_record(rec)
-    return records
+    return pool.run(jobs, workers, run_job, on_record, interrupted, worker_died)
 
 
 class ResultsWriter:
-    """Appends one JSON record per line to ``results.jsonl``, flushed, so nothing is lost on a crash."""
+    """Appends one JSON record per line to ``results.jsonl`` under an exclusive lock, so that concurrent runs
+    into one folder interleave whole lines and earlier runs' records are kept."""
 
     def __init__(self, out_dir: Path | None):
         self.path = out_dir / "results.jsonl" if out_dir else None
-        self._f = None
+        self._fd: int | None = None
         if self.path:
             out_dir.mkdir(parents=True, exist_ok=True)
-            self._f = open(self.path, "w")
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def write(self, rec: Record) -> None:
-        if self._f:
-            self._f.write(json.dumps(jsonable(rec.as_json())) + "\n")
-            self._f.flush()
+        if self._fd is None:
+            return
+        line = (json.dumps(jsonable(rec.as_json())) + "\n").encode()
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            view = memoryview(line)
+            while view:
+                view = view[os.write(self._fd, view):]
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        if self._f:
-            self._f.close()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def done_inputs(out_dir: Path | None) -> set[str]:
+    """Inputs whose latest record in ``out_dir/results.jsonl`` is ok (for ``--resume``); unreadable lines are
+    skipped."""
+    path = out_dir / "results.jsonl" if out_dir else None
+    if path is None or not path.is_file():
+        return set()
+    latest: dict[str, bool] = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            try:
+                rec = json.loads(line)
+                latest[str(rec["input"])] = bool(rec["ok"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    return {i for i, ok in latest.items() if ok}
 
 
 def default_workers(n_inputs: int) -> int:

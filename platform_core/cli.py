@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from platform_core.errors import InputError, ModelError, PipelineError, PluginError
 
@@ -31,6 +34,15 @@ out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _say(console: Console, style: str, label: str, message: object) -> None:
+    """Print ``label: message`` with the label styled; the message (paths, errors) is never read as markup."""
+    console.print(Text.assemble((f"{label}:", style), " ", str(message)), highlight=False)
+
+
+def _error(message: object) -> None:
+    _say(err, "red", "error", message)
+
+
 def _registry() -> plugins.Registry:
     """The installed plugins; each disabled plugin is shown as one warning line."""
     from platform_core import plugins
@@ -40,10 +52,10 @@ def _registry() -> plugins.Registry:
             warnings.simplefilter("always", plugins.PluginWarning)
             reg = plugins.registry()
     except PluginError as e:
-        err.print(f"[red]error:[/] {e}")
+        _error(e)
         raise typer.Exit(2) from e
     for w in caught:
-        err.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+        _say(err, "yellow", "warning", w.message)
     return reg
 
 
@@ -58,17 +70,38 @@ def _resolve(ref: Path) -> Path:
         raise typer.Exit(2) from e
 
 
-def _load(file: Path, sets: list[str] | None = None) -> tuple[pipeline_mod.Pipeline, dict]:
+def _load(file: Path, sets: list[str] | None = None, run: bool = True) -> tuple[pipeline_mod.Pipeline, dict]:
+    """The validated pipeline; for a run, parsed through the batch cache that forked workers inherit
+    (``validate`` skips it: importing the runner would cost it its fast start)."""
     from platform_core import pipeline as pipeline_mod
 
     file = _resolve(file)
     try:
         overrides = pipeline_mod.parse_set(sets or [])
-        return pipeline_mod.load(file, _registry(), overrides), overrides
+        reg = _registry()
+        if not run:
+            return pipeline_mod.load(file, reg, overrides), overrides
+        from platform_core import batch
+
+        return batch.load(str(file), overrides), overrides
     except PipelineError as e:
         for line in str(e).splitlines():
-            err.print(f"[red]error:[/] {line}", highlight=False)
+            _error(line)
         raise typer.Exit(2) from e
+
+
+def _second_interrupt(signum, frame) -> None:
+    """The second Ctrl-C: kill the workers and exit at once (records already written stay)."""
+    from platform_core import pool
+
+    err.print("second Ctrl-C: stopped at once", highlight=False, markup=False)
+    pool.kill_all()
+    os._exit(130)
+
+
+def _first_interrupt(signum, frame) -> None:
+    signal.signal(signal.SIGINT, _second_interrupt)
+    raise KeyboardInterrupt
 
 
 @app.command()
@@ -79,40 +112,86 @@ def run(
     set_: Annotated[list[str] | None, typer.Option("--set", help="STEP.PARAM=VALUE (repeatable)")] = None,
     stats: Annotated[bool, typer.Option("--stats", help="print per-stage metrics at the end")] = False,
     workers: Annotated[int | None, typer.Option(help="processes for batch runs (default: one per core)")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="skip inputs already recorded ok in OUT/results.jsonl")]
+    = False,
+    trust_pickle: Annotated[bool, typer.Option("--trust-pickle", help="allow pickled PyTorch model files given by "
+                                               "path (they run any code they hold)")] = False,
 ) -> None:
-    """Run a pipeline (until Ctrl-C for live sources). Exit 0: all inputs ok; 1: some failed; 2: invalid."""
-    from platform_core import batch, metrics
+    """Run a pipeline (until Ctrl-C for live sources).
+
+    Exit 0: all inputs ok; 1: some failed; 2: invalid pipeline or options; 130: stopped by Ctrl-C.
+    """
+    from platform_core import batch, metrics, models, outputs
 
     pipeline = _resolve(pipeline)
     p, overrides = _load(pipeline, set_)
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        _error(f"--out {out_dir}: exists and is not a folder")
+        raise typer.Exit(2)
+    try:
+        outputs.check_paths(p.outputs, out_dir)
+    except outputs.OutputPathError as e:
+        _error(f"{pipeline}: {e}")
+        raise typer.Exit(2) from e
     try:
         inputs = batch.plan(p, input)
     except InputError as e:
-        err.print(f"[red]error:[/] {e}")
+        _error(e)
         raise typer.Exit(1) from e
+    if trust_pickle:
+        os.environ[models.TRUST_PICKLE] = "1"
     jobs = batch.make_jobs(str(pipeline), overrides, inputs, out_dir)
+    skipped = 0
+    if resume:
+        done = batch.done_inputs(out_dir)
+        skipped = sum(j.input in done for j in jobs)
+        jobs = [j for j in jobs if j.input not in done]
+    if out_dir is not None:
+        outputs.sweep(out_dir)
     n_workers = 1 if p.live else (workers if workers is not None else batch.default_workers(len(jobs)))
     writer = batch.ResultsWriter(out_dir)
     progress = _Progress(len(jobs), p.live)
+    records: list[batch.Record] = []
 
     def on_record(rec: batch.Record) -> None:
+        records.append(rec)
         writer.write(rec)
         progress.advance()
-        if not rec.ok:
-            progress.console.print(f"[red]failed:[/] {rec.error}", highlight=False)
-        elif rec.interrupted:
-            progress.console.print("[yellow]stopped by Ctrl-C; outputs closed[/]")
+        if rec.interrupted:
+            progress.console.print("stopped by Ctrl-C" + ("; outputs closed" if rec.ok else f": {rec.input}"),
+                                   style="yellow", markup=False, highlight=False)
+        elif not rec.ok:
+            _say(progress.console, "red", "failed", rec.error)
 
-    with progress:
-        records = batch.run_all(jobs, n_workers, on_record, progress.packets)
-    writer.close()
+    stopped = False
+    previous = signal.signal(signal.SIGINT, _first_interrupt)
+    try:
+        with progress:
+            batch.run_all(jobs, n_workers, on_record, progress.packets)
+    except KeyboardInterrupt:
+        stopped = True
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        writer.close()
     failed = [r for r in records if not r.ok]
-    if len(records) > 1 or failed:
-        err.print(f"{len(records) - len(failed)} of {len(records)} inputs ok"
-                  + (f"; results in {writer.path}" if writer.path else ""))
+    stopped = stopped or any(r.interrupted and not r.ok for r in records)
+    not_run = len(jobs) - len(records)
+    if len(jobs) > 1 or failed or stopped or skipped:
+        parts = [f"{len(records) - len(failed)} of {len(jobs) + skipped} inputs ok"]
+        if skipped:
+            parts.append(f"{skipped} already ok before (--resume)")
+        n_interrupted = sum(r.interrupted and not r.ok for r in records)
+        if len(failed) - n_interrupted:
+            parts.append(f"{len(failed) - n_interrupted} failed")
+        if n_interrupted:
+            parts.append(f"{n_interrupted} interrupted")
+        if not_run:
+            parts.append(f"{not_run} not run (finish with --resume)")
+        err.print("; ".join(parts) + (f"; results in {writer.path}" if writer.path else ""),
+                  markup=False, highlight=False)
     if stats:
         _print_stats(metrics.merge([r.metrics for r in records if r.ok]))
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(130 if stopped else 1 if failed else 0)
 
 
 class _Progress:
@@ -148,7 +227,7 @@ def _print_stats(rows: list[dict]) -> None:
     for col in ("stage", "component", "in", "out", "dropped", "p50 ms", "p95 ms"):
         t.add_column(col, justify="right" if col not in ("stage", "component") else "left")
     for r in rows:
-        t.add_row(r["stage"], r["component"], str(r["in"]), str(r["out"]), str(r["dropped"]),
+        t.add_row(Text(r["stage"]), Text(r["component"]), str(r["in"]), str(r["out"]), str(r["dropped"]),
                   "-" if r["p50_ms"] is None else f"{r['p50_ms']:.3f}",
                   "-" if r["p95_ms"] is None else f"{r['p95_ms']:.3f}")
     err.print(t)
@@ -157,9 +236,9 @@ def _print_stats(rows: list[dict]) -> None:
 @app.command()
 def validate(pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file, or PLUGIN:NAME")]) -> None:
     """Check a pipeline without running it (exit 2 when invalid)."""
-    p, _ = _load(pipeline)
-    out.print(f"[green]ok[/] {pipeline}: {len(p.sources)} source(s), {len(p.steps)} step(s), "
-              f"{len(p.outputs)} output(s)")
+    p, _ = _load(pipeline, run=False)
+    _say(out, "green", "ok", f"{pipeline}: {len(p.sources)} source(s), {len(p.steps)} step(s), "
+         f"{len(p.outputs)} output(s)")
 
 
 @app.command()
@@ -217,8 +296,7 @@ def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> 
     reg = _registry()
     comp = reg.get(component_id)
     if comp is None:
-        err.print(f"[red]error:[/] unknown component {component_id!r}"
-                  f"{did_you_mean(component_id, reg.components)}")
+        _error(f"unknown component {component_id!r}{did_you_mean(component_id, reg.components)}")
         raise typer.Exit(2)
     s = comp.spec
     out.print(f"[bold]{s.id}[/] {s.version} ({s.role}) from {comp.distribution}\n{s.summary}")
@@ -351,10 +429,10 @@ def models_verify(model_id: Annotated[str | None, typer.Argument(metavar="[ID]")
         try:
             c = cards.get(mid) or models.card(mid)
             models.verify_file(c.path, c.sha256)
-            out.print(f"[green]ok[/] {mid}  {c.path}")
+            _say(out, "green", "ok", f"{mid}  {c.path}")
         except ModelError as e:
             bad += 1
-            err.print(f"[red]failed[/] {mid}: {e}")
+            _say(err, "red", "failed", f"{mid}: {e}")
     raise typer.Exit(1 if bad else 0)
 
 
@@ -363,8 +441,8 @@ def _task(name: str):
     if name not in reg.tasks:
         from platform_core.pipeline import did_you_mean
 
-        err.print(f"[red]error:[/] unknown task {name!r}{did_you_mean(name, reg.tasks)}; "
-                  f"installed: {', '.join(sorted(reg.tasks)) or 'none'}")
+        _error(f"unknown task {name!r}{did_you_mean(name, reg.tasks)}; "
+               f"installed: {', '.join(sorted(reg.tasks)) or 'none'}")
         raise typer.Exit(2)
     return reg.tasks[name]
 
@@ -382,3 +460,43 @@ def train(ctx: typer.Context, task: Annotated[str, typer.Argument(help="task nam
 def evaluate(ctx: typer.Context, task: Annotated[str, typer.Argument(help="task name, e.g. digits")]) -> None:
     """Evaluate a task's shipped model and print its metrics."""
     raise typer.Exit(_task(task).evaluate(list(ctx.args)))
+
+
+@app.command()
+def serve(
+    pipelines: Annotated[list[Path] | None, typer.Argument(help="pipeline files or folders (default: pipelines/)")
+                         ] = None,
+    host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0 exposes it to the network)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    runs: Annotated[Path, typer.Option("--runs", help="folder that keeps one folder per run")] = Path("runs"),
+    jobs: Annotated[int, typer.Option(min=1, help="runs executed at once; more wait in the queue")] = 2,
+    max_upload_mb: Annotated[float, typer.Option(help="largest upload accepted (all files together)")] = 50.0,
+) -> None:
+    """A web page for every pipeline: upload, draw or record inputs, see the renderers' views of the results."""
+    try:
+        import uvicorn
+
+        from platform_core.serve import catalog
+        from platform_core.serve.app import create_app
+    except ImportError as e:
+        _error(f"recog serve needs the serve extra: pip install 'recog[serve]' ({e})")
+        raise typer.Exit(2) from e
+    try:
+        files = catalog.discover(pipelines or [Path("pipelines")])
+    except FileNotFoundError as e:
+        _error(e)
+        raise typer.Exit(2) from e
+    if not files:
+        _error("no pipeline files given (and none in ./pipelines)")
+        raise typer.Exit(2)
+    _registry()  # plugin import warnings, once, on the console
+    local = host in ("127.0.0.1", "localhost", "::1")
+    web = create_app(files, runs, workers=jobs, max_upload_mb=max_upload_mb,
+                     allowed_hosts=["127.0.0.1", "localhost", "::1"] if local else None)
+    for e in web.state.entries.values():
+        if e.error:
+            _say(err, "yellow", "warning", f"{e.file}: not served: {e.error}")
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"recog serve: http://{shown}:{port}/  ({len(files)} pipelines, runs in {runs.resolve()})",
+              markup=False, highlight=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -51,3 +51,8 @@ def recog_stage_error(pipeline, step, error):
 @hookspec
 def recog_tasks():
     """Return a list of TaskSpec: trainers and evaluators behind `recog train` and `recog eval`."""
+
+
+@hookspec
+def recog_web_views():
+    """Return a list of platform_core.serve.views.WebView: how `recog serve` shows files this plugin writes."""

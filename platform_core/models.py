@@ -6,6 +6,7 @@ import hashlib
 import importlib.resources
 import os
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +17,13 @@ import numpy as np
 import yaml
 
 from platform_core.errors import ModelError
+
+TRUST_PICKLE = "RECOG_TRUST_PICKLE"  # "1": the user trusts pickled PyTorch model files given by path
+
+
+class UserModelWarning(UserWarning):
+    """A model given by path is used without a hash check."""
+
 
 
 @dataclass(frozen=True)
@@ -146,15 +154,17 @@ def load_user_model(file: str | Path) -> Callable[[np.ndarray], np.ndarray]:
     if not p.is_file():
         raise ModelError(f"model file {p} is missing")
     suffix = p.suffix.lower()
+    if suffix not in (".onnx", ".pt", ".pth", ".keras", ".h5"):
+        raise ModelError(f"model file {p}: unknown format {suffix!r} (use .onnx, .pt, .keras or .h5)")
+    warnings.warn(f"model file {p} is a user model, not a shipped one: it is used without a hash check "
+                  f"(sha256 {sha256_of(p)})", UserModelWarning, stacklevel=2)
     if suffix == ".onnx":
         sess = onnx_session(p)
         name = sess.get_inputs()[0].name
         return lambda x: sess.run(None, {name: np.ascontiguousarray(x, dtype=np.float32)})[0]
     if suffix in (".pt", ".pth"):
         return _torch_model(p)
-    if suffix in (".keras", ".h5"):
-        return _keras_model(p)
-    raise ModelError(f"model file {p}: unknown format {suffix!r} (use .onnx, .pt, .keras or .h5)")
+    return _keras_model(p)
 
 
 def _torch_model(p: Path) -> Callable[[np.ndarray], np.ndarray]:
@@ -165,6 +175,11 @@ def _torch_model(p: Path) -> Callable[[np.ndarray], np.ndarray]:
     try:
         model = torch.jit.load(str(p), map_location="cpu")
     except Exception:
+        if os.environ.get(TRUST_PICKLE) != "1":
+            raise ModelError(f"model file {p} is not TorchScript; a pickled PyTorch model runs whatever code it "
+                             "holds when loaded, so recog refuses it. Save it with torch.jit.script or "
+                             "torch.jit.trace (or export ONNX), or, only for a file you trust, pass --trust-pickle "
+                             f"(or set {TRUST_PICKLE}=1)") from None
         try:
             model = torch.load(str(p), map_location="cpu", weights_only=False)
         except Exception as e:
@@ -186,7 +201,7 @@ def _keras_model(p: Path) -> Callable[[np.ndarray], np.ndarray]:
     except ImportError as e:
         raise ModelError(f"model file {p}: Keras models need the keras extra (pip install 'recog[keras]')") from e
     try:
-        model = keras.models.load_model(str(p), compile=False)
+        model = keras.models.load_model(str(p), compile=False, safe_mode=True)  # no Lambda bytecode
     except Exception as e:
         raise ModelError(f"model file {p} is not a loadable Keras model: {e}") from e
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from platform_core import yamlpos
+from platform_core import outputs, yamlpos
 from platform_core.errors import PipelineError
 from platform_core.kinds import ANY
 from platform_core.plugins import Registry
@@ -21,6 +20,7 @@ from platform_core.yamlpos import PosDict, PosList
 TOP_KEYS = ("version", "name", "description", "sources", "steps", "outputs", "result")
 RESERVED = {"source": ("use", "queue"), "step": ("use", "input", "sync"), "output": ("use", "input", "sync")}
 LINEAR_RESERVED = ("use", "name", "queue", "sync")
+MAX_BYTES = 10_000_000  # a pipeline file larger than this is refused unread
 
 
 class SyncPolicy(BaseModel):
@@ -106,9 +106,13 @@ def load(path: str | Path, registry: Registry, overrides: dict[str, dict[str, An
     """Read, validate and type-check a pipeline file; raises PipelineInvalid listing every problem."""
     path = Path(path)
     try:
-        text = path.read_text()
+        if path.stat().st_size > MAX_BYTES:
+            raise PipelineError(f"the file is over {MAX_BYTES // 1_000_000} MB; not a pipeline", str(path))
+        text = path.read_bytes().decode("utf-8")
     except OSError as e:
         raise PipelineError(f"cannot read pipeline file: {e.strerror}", str(path)) from e
+    except UnicodeDecodeError as e:
+        raise PipelineError(f"not a UTF-8 text file (byte {e.start}: {e.reason})", str(path)) from None
     return parse(text, registry, str(path), overrides, base=path.parent)
 
 
@@ -146,17 +150,18 @@ def _linear_to_graph(doc: PosDict, registry: Registry, errs: _Errors) -> PosDict
     items: PosList = doc["steps"]
     graph = PosDict(sources=PosDict(), steps=PosDict(), outputs=PosList(doc.get("outputs") or []))
     graph.line, graph.column = doc.line, doc.column
-    last, used = None, set()
+    last, used, next_n = None, set(), {}
     for i, item in enumerate(items):
         if not isinstance(item, PosDict) or "use" not in item:
             errs.add("each step is a mapping with `use:`", items.where(i))
             continue
         comp = registry.get(str(item["use"]))
         role = comp.spec.role if comp else ("source" if i == 0 else "step")
-        name = str(item.get("name") or str(item["use"]).split(".")[-1])
-        base, n = name, 2
+        name = base = str(item.get("name") or str(item["use"]).split(".")[-1])
+        n = next_n.get(base, 2)
         while name in used:
             name, n = f"{base}{n}", n + 1
+        next_n[base] = n
         used.add(name)
         node = PosDict((k, v) for k, v in item.items() if k != "name")
         node.pos, node.value_pos, node.line, node.column = item.pos, item.value_pos, item.line, item.column
@@ -268,6 +273,12 @@ def _node(name: str, item, role: str, registry: Registry, errs: _Errors, where) 
                 at = item.where_value(key) if key in item else at
                 errs.add(f"{name}: parameter {loc!r} of {use}: {err['msg']}", at)
         return None
+    template = getattr(node.params, "path", None) if role == "output" else None
+    if isinstance(template, str) and template:
+        try:
+            outputs.check_template(template, getattr(spec.params, "path_fields", ()))
+        except outputs.OutputPathError as e:
+            errs.add(f"{name}: {e}", item.where_value("path"))
     if role != "source":
         inputs = item.get("input")
         if inputs is None:
@@ -301,22 +312,7 @@ def _check_graph(sources, steps, outputs, raw, errs: _Errors) -> list[str]:
             if inp not in sources and inp not in steps:
                 errs.add(f"{node.name}: unknown stream {inp!r}{did_you_mean(inp, known)}",
                          node.at)
-    ordered, state = [], {}
-
-    def visit(name: str, trail: tuple[str, ...]) -> None:
-        if state.get(name) == "done" or name in sources or name not in steps:
-            return
-        if state.get(name) == "busy":
-            errs.add(f"cycle in the pipeline: {' -> '.join(trail + (name,))}")
-            return
-        state[name] = "busy"
-        for inp in steps[name].inputs:
-            visit(inp, trail + (name,))
-        state[name] = "done"
-        ordered.append(name)
-
-    for name in steps:
-        visit(name, ())
+    ordered = _topological(steps, errs)
     streams = {**sources, **steps}
     for node in [*(steps[n] for n in ordered), *outputs]:
         for i, inp in enumerate(node.inputs):
@@ -336,12 +332,30 @@ def _check_graph(sources, steps, outputs, raw, errs: _Errors) -> list[str]:
     return ordered
 
 
-def with_input(p: Pipeline, value: str) -> Pipeline:
-    """A copy of ``p`` whose file sources read ``value`` (what --input sets), without parsing the file again."""
-    sources = {name: replace(node, params=node.params.model_copy(update={node.spec.input_param: value}))
-               if isinstance(node.spec, SourceSpec) and node.spec.input_param else node
-               for name, node in p.sources.items()}
-    return replace(p, sources=sources)
+def _topological(steps: dict[str, Node], errs: _Errors) -> list[str]:
+    """Step names with every step after its inputs (depth-first, iterative); cycles are reported."""
+    ordered, state, parent = [], {}, {}
+    for root in steps:
+        if root in state:
+            continue
+        stack = [(root, iter(steps[root].inputs))]
+        state[root] = "busy"
+        while stack:
+            name, inputs = stack[-1]
+            inp = next(inputs, None)
+            if inp is None:
+                stack.pop()
+                state[name] = "done"
+                ordered.append(name)
+            elif inp in steps and state.get(inp) == "busy":
+                chain = [name]
+                while chain[-1] != inp:
+                    chain.append(parent[chain[-1]])
+                errs.add(f"cycle in the pipeline: {' -> '.join([*reversed(chain), inp])}")
+            elif inp in steps and inp not in state:
+                state[inp], parent[inp] = "busy", name
+                stack.append((inp, iter(steps[inp].inputs)))
+    return ordered
 
 
 def parse_set(values: list[str]) -> dict[str, dict[str, Any]]:
@@ -352,5 +366,9 @@ def parse_set(values: list[str]) -> dict[str, dict[str, Any]]:
         step, dot, param = target.rpartition(".")
         if not sep or not dot or not step or not param:
             raise PipelineError(f"--set {item!r}: expected STEP.PARAM=VALUE")
-        out.setdefault(step, {})[param] = yaml.safe_load(value) if value else ""
+        try:
+            parsed = yamlpos.load(value, f"--set {item}") if value else ""
+        except PipelineError as e:
+            raise PipelineError(f"--set {item!r}: the value is not valid YAML ({e.message})") from None
+        out.setdefault(step, {})[param] = parsed
     return out

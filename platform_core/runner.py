@@ -83,7 +83,7 @@ class Run:
     # -- building -------------------------------------------------------
     def _make(self, node: Node, index: int) -> _Stage:
         ctx = Context(input=self.ctx.input, out_dir=self.ctx.out_dir, stem=self.ctx.stem, step=node.name,
-                      live=self.p.live, outputs=self.ctx.outputs)
+                      live=self.p.live, outputs=self.ctx.outputs, staging=self.ctx.staging)
         try:
             obj = node.spec.factory(node.params, ctx)
         except RecogError as e:
@@ -214,7 +214,11 @@ class Run:
 
     # -- running ----------------------------------------------------------
     def execute(self) -> RunResult:
-        """Stream every packet of the sources through the pipeline, then flush and close."""
+        """Stream every packet of the sources through the pipeline, then flush and close.
+
+        Ctrl-C ends a live run normally (flushed, outputs complete); a file run stops at once, unflushed, and
+        its result says ``interrupted`` so that its outputs are not kept.
+        """
         interrupted = False
         n = 0
         try:
@@ -225,6 +229,9 @@ class Run:
             except KeyboardInterrupt:
                 interrupted = True
                 self.stop.set()
+            if interrupted and not self.p.live:
+                self._close_all(swallow=True)
+                return RunResult(lambda: None, list(self.ctx.outputs), self._metrics(), True, n)
             self._finish()
         except StageError:
             self._close_all(swallow=True)

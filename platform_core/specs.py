@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from platform_core import outputs
+
 
 class Params(BaseModel):
     """Base of every parameter model: unknown keys are an error."""
@@ -27,17 +29,21 @@ class Context:
     step: str = ""  # the step or output name in the pipeline
     live: bool = False  # whether any source is live
     outputs: list[str] = field(default_factory=list)  # files written so far
+    staging: outputs.Staging | None = None  # set by the runner: files are moved into place when the run succeeds
 
     def output_path(self, suffix: str, path: str | None = None) -> Path | None:
-        """Where to write ``<stem><suffix>``: ``path`` if the pipeline names one, else in ``out_dir``."""
-        if path:
-            p = Path(path.format(stem=self.stem, out=self.out_dir or "."))
-        elif self.out_dir is not None:
-            p = self.out_dir / f"{self.stem}{suffix}"
-        else:
+        """Where to write ``<stem><suffix>``: ``path`` if the pipeline names one (a template relative to
+        ``out_dir`` that may use ``{stem}``), else in ``out_dir``; None when there is nowhere to write.
+
+        During a run the path is a staging file that becomes the real one only if the whole input succeeds.
+        """
+        final = outputs.resolve(self.out_dir, self.stem, suffix, path)
+        if final is None:
             return None
-        p.parent.mkdir(parents=True, exist_ok=True)
-        return p
+        if self.staging is not None:
+            return self.staging.stage(final)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        return final
 
     def wrote(self, path: Path | str) -> None:
         """Record a file written, for the run's ``outputs``."""

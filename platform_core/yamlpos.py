@@ -69,15 +69,56 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
+MAX_NODES = 200_000  # values in a pipeline file once aliases are expanded
+
+
+def _expanded_size(root: yaml.Node, file: str) -> int:
+    """How many values the document holds once every alias is expanded; refuses recursive aliases."""
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        kids = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if children_done:
+            busy.discard(key)
+            sizes[key] = 1 + sum(sizes[id(k)] for k in kids)
+            continue
+        if key in busy:
+            mark = node.start_mark
+            raise PipelineError("recursive YAML alias", file, mark.line + 1, mark.column + 1)
+        busy.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in kids if id(k) not in sizes)
+    return sizes[id(root)]
+
+
 def load(text: str, filename: str = "<string>"):
-    """Parse YAML text into PosDict/PosList; a syntax error becomes a PipelineError with its position."""
+    """Parse YAML text into PosDict/PosList; a syntax error becomes a PipelineError with its position.
+
+    Documents that expand (through aliases) to more than MAX_NODES values are refused before they are built.
+    """
     loader = _Loader(text)
     loader.filename = filename
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, filename) > MAX_NODES:
+            raise PipelineError(f"the file expands to more than {MAX_NODES:,} values (YAML aliases?); refused",
+                                filename)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise PipelineError(f"YAML syntax error: {e.problem or e}", filename, line, col) from e
+    except yaml.YAMLError as e:
+        raise PipelineError(f"YAML error: {e}", filename) from e
+    except RecursionError:
+        raise PipelineError("the file nests too deeply", filename) from None
     finally:
         loader.dispose()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -44,3 +46,22 @@ def toy_site(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def registry(toy_site) -> plugins.Registry:
     return plugins.load()
+
+
+def recog(*args, cwd=None, timeout=120) -> subprocess.CompletedProcess:
+    """Run the real `recog` command in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=timeout)
+
+
+def records(out: Path) -> dict:
+    """The records of ``out/results.jsonl`` by input (the latest record of each)."""
+    return {r["input"]: r for r in map(json.loads, (out / "results.jsonl").read_text().splitlines())}
+
+
+def count_files(folder: Path, counts: dict[str, int]) -> Path:
+    """Input files for the toy plugin's `toy.count` source: each holds how many numbers it yields."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, n in counts.items():
+        (folder / f"{name}.count").write_text(str(n))
+    return folder

@@ -1,7 +1,6 @@
 """Batch and live runs through the real `recog` command, with the io plugin's file and replay sources."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -11,14 +10,7 @@ import cv2
 import numpy as np
 import soundfile as sf
 
-
-def recog(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
-
-
-def records(out):
-    return {r["input"]: r for r in map(json.loads, (out / "results.jsonl").read_text().splitlines())}
+from conftest import recog, records
 
 
 def test_failing_inputs_are_recorded_and_the_batch_goes_on(tmp_path, toy_site):
@@ -38,7 +30,7 @@ def test_failing_inputs_are_recorded_and_the_batch_goes_on(tmp_path, toy_site):
     assert recs[str(imgs / "a_good.png")]["ok"] and recs[str(imgs / "c_good.png")]["ok"]
     bad = recs[str(imgs / "b_corrupt.png")]
     assert not bad["ok"] and "b_corrupt.png" in bad["error"]
-    assert all(os.path.exists(f) for f in bad["outputs"])  # what a failed input wrote is kept and listed
+    assert bad["outputs"] == [] and not (out / "b_corrupt.jsonl").exists()  # a failed input leaves no file
     assert (out / "a_good.jsonl").exists() and (out / "c_good.jsonl").exists()
     assert "b_corrupt.png" in r.stderr and "2 of 3 inputs ok" in r.stderr
 
@@ -112,3 +104,21 @@ def test_ctrl_c_on_a_live_run_leaves_complete_outputs(tmp_path, toy_site):
     assert lines and [json.loads(x)["data"] for x in lines] == list(range(1, len(lines) + 1))
     (rec,) = records(out).values()
     assert rec["ok"] and rec["outputs"] == [str(sink)]
+
+
+def test_a_batch_parses_its_pipeline_file_once(tmp_path, toy_site, monkeypatch):
+    from conftest import count_files
+    from platform_core import batch
+    from platform_core import pipeline as pipeline_mod
+
+    inputs = count_files(tmp_path / "in", {"a": 1, "b": 2, "c": 3})
+    pipe = tmp_path / "p.yaml"
+    pipe.write_text("version: 1\nsteps:\n  - {use: toy.count, path: x.count}\n  - {use: toy.sink}\n")
+    calls = []
+    real = pipeline_mod.load
+    monkeypatch.setattr(pipeline_mod, "load", lambda *a, **k: calls.append(a) or real(*a, **k))
+    batch._parsed.cache_clear()
+    jobs = batch.make_jobs(str(pipe), {}, batch.plan(batch.load(str(pipe), {}), str(inputs)), tmp_path / "out")
+    recs = batch.run_all(jobs, 1, lambda r: None)
+    assert [r.ok for r in recs] == [True] * 3 and len(calls) == 1
+    assert [len((tmp_path / "out" / f"{n}.numbers.jsonl").read_text().splitlines()) for n in "abc"] == [1, 2, 3]

@@ -82,3 +82,10 @@ def test_user_models_onnx_and_torchscript_agree(tmp_path):
     with pytest.raises(ModelError, match="unknown format"):
         (tmp_path / "m.bin").write_bytes(b"x")
         models.load_user_model(tmp_path / "m.bin")
+
+
+def test_a_user_model_by_path_is_announced_with_its_hash(tmp_path):
+    path = tmp_path / "mine.onnx"
+    write_onnx(path)
+    with pytest.warns(models.UserModelWarning, match=f"mine.onnx is a user model.*{models.sha256_of(path)}"):
+        models.load_user_model(path)

@@ -23,7 +23,7 @@ PUBLIC = {
 }
 HEAVY = ("numpy", "torch", "tensorflow", "librosa", "sklearn", "mediapipe", "cv2", "scipy", "onnxruntime",
          "matplotlib", "PIL", "soundfile", "music21", "verovio")
-FIRST_PARTY = ("digits", "genre", "hands", "io", "omr", "piano")
+FIRST_PARTY = ("digits", "fusion", "genre", "hands", "io", "omr", "piano")
 
 
 def test_exported_names_are_pinned_and_resolve():

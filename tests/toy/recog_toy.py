@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 
 from pydantic import Field
@@ -113,6 +115,38 @@ class Fail:
         return x
 
 
+class CrashParams(Params):
+    at: int = Field(3, description="the number on which the process dies")
+
+
+class Crash:
+    """Kills its own process on one number, as the kernel's out-of-memory killer would: a worker's death."""
+
+    def __init__(self, params, ctx):
+        self.at = params.at
+
+    def __call__(self, x):
+        if x == self.at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return x
+
+
+class Stubborn:
+    """Sleeps ``delay_ms`` per call and ignores Ctrl-C while it does: a stage that will not stop."""
+
+    def __init__(self, params, ctx):
+        self.delay = params.delay_ms / 1000
+
+    def __call__(self, x):
+        end = time.monotonic() + self.delay
+        while time.monotonic() < end:
+            try:
+                time.sleep(end - time.monotonic())
+            except KeyboardInterrupt:
+                continue
+        return x
+
+
 class Pair:
     def __init__(self, params, ctx):
         pass
@@ -176,6 +210,10 @@ def recog_models():
                   consumes=("number",), produces=("number",)),
         ModelSpec(id="toy.fail", version="0.1", summary="Fails on 3", factory=Fail,
                   consumes=("number",), produces=("number",)),
+        ModelSpec(id="toy.crash", version="0.1", summary="Kills its process on one number", factory=Crash,
+                  params=CrashParams, consumes=("number",), produces=("number",)),
+        ModelSpec(id="toy.stubborn", version="0.1", summary="Sleeps through Ctrl-C", factory=Stubborn,
+                  params=AddParams, consumes=("any",), produces=("any",)),
         ModelSpec(id="toy.pair", version="0.1", summary="Pairs two streams", factory=Pair,
                   consumes=("event", "number"), produces=("pair",)),
     ]

@@ -26,6 +26,7 @@ from recog_io.paths import existing_file, require_path
 
 SOUNDFILE_EXTENSIONS = {".wav", ".flac", ".ogg", ".oga", ".mp3", ".aif", ".aiff"}
 BLOCK = 1 << 16  # frames decoded at a time
+MAX_WHOLE_S = 30 * 60  # the longest audio read whole (chunk_s: None); chunked reading has no limit
 MP3_FRAME = 1152  # decoders may differ from a declared length by up to one MP3 frame
 _STREAMING_SIZES = {0, 0xFFFFFFFF, 0x7FFFFFFF}  # data sizes a streaming writer leaves in a WAV header
 
@@ -156,13 +157,24 @@ def audio_blocks(path: str | Path, sample_rate: int | None = None, mono: bool = 
     return rate, blocks()
 
 
-def read_audio(path: str | Path, sample_rate: int | None = None, mono: bool = False) -> tuple[np.ndarray, int]:
-    """A whole file as float32 (n, channels) samples and their rate; the decoder other plugins share."""
-    rate, blocks = audio_blocks(path, sample_rate, mono)
-    parts = list(blocks)
+def _whole(path: str | Path, rate: int, blocks: Iterator[np.ndarray]) -> np.ndarray:
+    """Every block of a file in one array, refusing (as decoded, whatever the header says) past MAX_WHOLE_S."""
+    parts, total, limit = [], 0, MAX_WHOLE_S * rate
+    for block in blocks:
+        total += len(block)
+        if total > limit:
+            raise InputError(f"{path}: longer than {MAX_WHOLE_S} s, the limit for reading a whole "
+                             "file at once; stream it in chunks instead (chunk_s)")
+        parts.append(block)
     if not parts:
         raise InputError(f"{path}: the audio file holds no samples")
-    return np.concatenate(parts), rate
+    return np.concatenate(parts)
+
+
+def read_audio(path: str | Path, sample_rate: int | None = None, mono: bool = False) -> tuple[np.ndarray, int]:
+    """A whole file (up to MAX_WHOLE_S) as float32 (n, channels) samples and their rate."""
+    rate, blocks = audio_blocks(path, sample_rate, mono)
+    return _whole(path, rate, blocks), rate
 
 
 def audio_packets(path: str | Path, sample_rate: int | None = None, mono: bool = False,
@@ -174,7 +186,7 @@ def audio_packets(path: str | Path, sample_rate: int | None = None, mono: bool =
     rate, blocks = audio_blocks(path, sample_rate, mono)
     src = str(path)
     if chunk_s is None:
-        yield Packet(0.0, AudioChunk(np.concatenate(list(blocks)), rate, src), "audio")
+        yield Packet(0.0, AudioChunk(_whole(path, rate, blocks), rate, src), "audio")
         return
     size = max(1, round(chunk_s * rate))
     buffered: list[np.ndarray] = []

@@ -52,8 +52,22 @@ def _check_header(path: Path) -> int:
                          "megapixel limit)") from None
     except InputError:
         raise
-    except Exception:  # Pillow cannot parse the header: let OpenCV try and report
+    except Exception:  # Pillow cannot parse the header (libpng is more lenient): check the size ourselves
+        size = _png_size(path)
+        if size and size[0] * size[1] > MAX_PIXELS:
+            raise InputError(f"{path}: image declares {size[0]}x{size[1]} pixels "
+                             f"({size[0] * size[1] / 1e6:.0f} megapixels), over the "
+                             f"{MAX_PIXELS // 1_000_000} megapixel limit") from None
         return 1
+
+
+def _png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from a PNG's IHDR chunk, whatever the rest of the file holds; None if not a PNG."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 def to_bgr8(image: np.ndarray) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -38,7 +38,8 @@ class AudioFileParams(Params):
                                                "(mp4, mkv, mov, webm); --input overrides it")
     sample_rate: int | None = Field(None, gt=0, description="resample to this rate in Hz (None: the file's rate)")
     mono: bool = Field(False, description="average the channels into one")
-    chunk_s: float | None = Field(None, gt=0, description="chunk length in seconds (None: the whole file at t=0)")
+    chunk_s: float | None = Field(None, gt=0, description="chunk length in seconds (None: the whole file at t=0, "
+                                                         "up to 30 minutes)")
 
 
 
@@ -96,6 +97,7 @@ class VideoOverlayParams(Params):
 
 
 class PlotParams(Params):
+    path_fields: ClassVar[tuple[str, ...]] = ("kind",)  # output path template fields beyond {stem} and {out}
     path: str | None = Field(None, description="output PNG; may use {stem}, {out} and {kind} (default: "
                                                "<out>/<stem>.<kind>.png, nothing when the run has no --out)")
     width: float = Field(10.0, gt=0, description="figure width in inches")

@@ -31,13 +31,28 @@ def write_video(path: Path, frames: list[np.ndarray], fourcc: str, fps: float = 
     return path
 
 
+def _chunk(kind: bytes, data: bytes, crc: int | None = None) -> bytes:
+    crc = zlib.crc32(kind + data) if crc is None else crc
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+
 def png_header_only(path: Path, width: int, height: int) -> Path:
     """A PNG whose header declares ``width`` x ``height`` (the pixel data is a stub)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 16))
-                     + chunk(b"IEND", b""))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", zlib.compress(b"\0" * 16))
+                     + _chunk(b"IEND", b""))
+    return path
+
+
+def png_bomb(path: Path, width: int = 20000, height: int = 20000) -> Path:
+    """A small, fully decodable 1-bit PNG of ``width`` x ``height`` with a bad CRC in a text chunk: Pillow refuses
+    its header, libpng only warns and would decode every pixel."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    z = zlib.compressobj(9)
+    row = b"\0" * (1 + (width + 7) // 8)
+    data = b"".join(z.compress(row) for _ in range(height)) + z.flush()
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"tEXt", b"Comment\0x", crc=1)
+                     + _chunk(b"IDAT", data) + _chunk(b"IEND", b""))
     return path
 
 

@@ -119,3 +119,14 @@ def test_truncated_mp3(tmp_path, mp3):
     (tmp_path / "cut.mp3").write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError, match=r"cut\.mp3: truncated audio file"):
         read(tmp_path / "cut.mp3")
+
+
+def test_whole_file_reading_has_a_length_limit(tmp_path, monkeypatch):
+    from recog_io import audio_file
+
+    path = tmp_path / "long.wav"
+    sf.write(path, np.zeros(3 * RATE, np.float32), RATE)
+    monkeypatch.setattr(audio_file, "MAX_WHOLE_S", 2)
+    with pytest.raises(InputError, match=r"long\.wav: longer than 2 s"):
+        list(audio_packets(path))
+    assert sum(len(p.data.samples) for p in audio_packets(path, chunk_s=1.0)) == 3 * RATE  # chunks: no limit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from io_media import png_header_only
+from io_media import png_bomb, png_header_only
 from PIL import Image
 
 from platform_core import Context
@@ -100,6 +100,13 @@ def test_not_an_image(tmp_path):
 def test_huge_image_is_refused_before_decoding(tmp_path, width, height):
     path = png_header_only(tmp_path / "huge.png", width, height)
     with pytest.raises(InputError, match=r"huge\.png: image is .*100 megapixel"):
+        read_image(path)
+
+
+def test_a_header_pillow_refuses_is_still_size_checked(tmp_path):
+    path = png_bomb(tmp_path / "bomb.png")
+    assert path.stat().st_size < 100_000
+    with pytest.raises(InputError, match=r"bomb\.png: image declares 20000x20000 pixels"):
         read_image(path)
 
 

@@ -1,0 +1,1 @@
+"""recog-fusion: which hand and finger played each note."""
