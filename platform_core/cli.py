@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import warnings
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from platform_core.errors import InputError, ModelError, PipelineError, PluginError
+from platform_core.errors import InputError, ModelError, PipelineError, PluginError, RecogError
 
 if TYPE_CHECKING:
     from platform_core import pipeline as pipeline_mod
@@ -104,6 +105,11 @@ def _first_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+class Executor(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
 @app.command()
 def run(
     pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file, or PLUGIN:NAME (see `recog pipelines list`)")],
@@ -116,6 +122,14 @@ def run(
     = False,
     trust_pickle: Annotated[bool, typer.Option("--trust-pickle", help="allow pickled PyTorch model files given by "
                                                "path (they run any code they hold)")] = False,
+    executor: Annotated[Executor, typer.Option(help="where batch inputs run: a local process pool or a Ray cluster")]
+    = Executor.local,
+    address: Annotated[str | None, typer.Option(help="Ray cluster: host:port, ray://host:10001 or auto "
+                                                     "(default: $RAY_ADDRESS, else start Ray here)")] = None,
+    actors: Annotated[int | None, typer.Option(help="Ray actors (default: the cluster's CPUs / --cpus-per-actor)")]
+    = None,
+    cpus_per_actor: Annotated[float | None, typer.Option(help="CPUs Ray reserves per actor (default 1)")] = None,
+    gpus_per_actor: Annotated[float | None, typer.Option(help="GPUs Ray reserves per actor (default 0)")] = None,
 ) -> None:
     """Run a pipeline (until Ctrl-C for live sources).
 
@@ -123,6 +137,7 @@ def run(
     """
     from platform_core import batch, metrics, models, outputs
 
+    run_all = _executor(executor, workers, address, actors, cpus_per_actor, gpus_per_actor, stats)
     pipeline = _resolve(pipeline)
     p, overrides = _load(pipeline, set_)
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
@@ -141,14 +156,19 @@ def run(
     if trust_pickle:
         os.environ[models.TRUST_PICKLE] = "1"
     jobs = batch.make_jobs(str(pipeline), overrides, inputs, out_dir)
+    if p.live and executor is Executor.ray:
+        _error("live pipelines run in this process; --executor ray is for batch inputs")
+        raise typer.Exit(2)
     skipped = 0
     if resume:
         done = batch.done_inputs(out_dir)
         skipped = sum(j.input in done for j in jobs)
         jobs = [j for j in jobs if j.input not in done]
-    if out_dir is not None:
+    if out_dir is not None and executor is Executor.local:  # Ray actors may run on other machines
         outputs.sweep(out_dir)
     n_workers = 1 if p.live else (workers if workers is not None else batch.default_workers(len(jobs)))
+    if executor is Executor.ray:
+        n_workers = actors
     writer = batch.ResultsWriter(out_dir)
     progress = _Progress(len(jobs), p.live)
     records: list[batch.Record] = []
@@ -167,9 +187,12 @@ def run(
     previous = signal.signal(signal.SIGINT, _first_interrupt)
     try:
         with progress:
-            batch.run_all(jobs, n_workers, on_record, progress.packets)
+            run_all(jobs, n_workers, on_record, progress.packets)
     except KeyboardInterrupt:
         stopped = True
+    except RecogError as e:  # the executor itself failed (Ray unreachable, no worker could start)
+        _error(e)
+        raise typer.Exit(2) from e
     finally:
         signal.signal(signal.SIGINT, previous)
         writer.close()
@@ -192,6 +215,39 @@ def run(
     if stats:
         _print_stats(metrics.merge([r.metrics for r in records if r.ok]))
     raise typer.Exit(130 if stopped else 1 if failed else 0)
+
+
+def _executor(name: Executor, workers: int | None, address: str | None, actors: int | None, cpus: float | None,
+              gpus: float | None, stats: bool):
+    """``batch.run_all``, or a RayExecutor whose actors start now; Ray's options without Ray are an error."""
+    from platform_core import batch
+
+    ray_opts = {"--address": address, "--actors": actors, "--cpus-per-actor": cpus, "--gpus-per-actor": gpus}
+    if name is Executor.local:
+        if given := [k for k, v in ray_opts.items() if v is not None]:
+            _error(f"{', '.join(given)} need --executor ray")
+            raise typer.Exit(2)
+        return batch.run_all
+    if workers is not None:
+        _error("--workers sizes the local pool; with --executor ray use --actors")
+        raise typer.Exit(2)
+    from platform_core import ray_executor
+
+    try:  # the actors start loading now, while the pipeline is parsed and the inputs listed
+        return ray_executor.RayExecutor(address, actors, 1.0 if cpus is None else cpus, gpus or 0.0,
+                                        _print_actors if stats else None)
+    except RecogError as e:
+        _error(e)
+        raise typer.Exit(2) from e
+
+
+def _print_actors(rows: list[dict]) -> None:
+    t = Table(title="ray actors")
+    for col in ("node", "pid", "inputs", "ONNX sessions loaded"):
+        t.add_column(col, justify="left" if col == "node" else "right")
+    for r in rows:
+        t.add_row(r["node"][:12], str(r["pid"]), str(r["inputs"]), str(r["models"]))
+    err.print(t)
 
 
 class _Progress:

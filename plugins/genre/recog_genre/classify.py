@@ -39,6 +39,15 @@ def _around(start: float, end: float, context: float, duration: float) -> tuple[
     return a, a + context
 
 
+def genre_classifier(params: ClassifyParams, context: Context):
+    """The component for ``params.method``."""
+    if params.method == "features":
+        return GenreClassifier(params, context)
+    from recog_genre.combined import CombinedClassifier
+
+    return CombinedClassifier(params, context)
+
+
 class GenreClassifier:
     """Collects the audio of one input; at the end scores it as a whole and per window."""
 

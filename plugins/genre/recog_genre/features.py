@@ -24,6 +24,7 @@ HOP = 512
 N_MFCC = 20
 BLOCK_S = 60.0  # longer files are analysed in blocks of this length, with MARGIN frames either side
 MARGIN = 32
+HPSS_KERNEL = 31  # librosa.decompose.hpss's default median length, in frames (harmonic) and bins (percussive)
 
 FEATURE_NAMES: tuple[str, ...] = (
     "chroma_stft_mean", "chroma_stft_var", "rms_mean", "rms_var",
@@ -99,12 +100,30 @@ def _frames(y: np.ndarray, tuning: float | None) -> tuple[dict[str, np.ndarray],
         "zero_crossing_rate": librosa.feature.zero_crossing_rate(y, frame_length=N_FFT, hop_length=HOP),
         "mfcc": librosa.feature.mfcc(S=librosa.power_to_db(mel), n_mfcc=N_MFCC),
     }
-    dh, dp = librosa.decompose.hpss(d)
+    dh, dp = hpss(d)
     # istft without `length`, then padded: the older librosa the table was made with did this.
     harmonic = librosa.util.fix_length(librosa.istft(dh, hop_length=HOP), size=len(y))
     percussive = librosa.util.fix_length(librosa.istft(dp, hop_length=HOP), size=len(y))
     onset = librosa.onset.onset_strength(y=y, sr=SR, hop_length=HOP, aggregate=np.median)
     return frames, harmonic, percussive, onset
+
+
+def _median(s: np.ndarray, axis: int) -> np.ndarray:
+    """scipy.ndimage.median_filter(s, 31 along ``axis``, mode="reflect"), exactly, by bottleneck's running median."""
+    import bottleneck
+
+    pad = [(0, 0)] * s.ndim
+    pad[axis] = (HPSS_KERNEL // 2, HPSS_KERNEL // 2)
+    m = bottleneck.move_median(np.pad(s, pad, mode="symmetric"), HPSS_KERNEL, axis=axis)
+    return np.take(m, np.arange(HPSS_KERNEL - 1, m.shape[axis]), axis=axis).astype(s.dtype)
+
+
+def hpss(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """librosa.decompose.hpss(d) with its defaults, the same numbers about 8 times faster (the median filters)."""
+    s, phase = librosa.magphase(d)
+    harm, perc = _median(s, -1), _median(s, -2)
+    return (s * librosa.util.softmask(harm, perc, power=2.0, split_zeros=True)) * phase, \
+        (s * librosa.util.softmask(perc, harm, power=2.0, split_zeros=True)) * phase
 
 
 @functools.cache

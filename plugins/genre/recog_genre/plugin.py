@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from platform_core import ModelSpec, RendererSpec, TaskSpec, hookimpl
-from recog_genre.params import ClassifyParams, TimelineParams
+from recog_genre.params import ClassifyParams, TagsParams, TimelineParams
 
 
 @hookimpl
 def recog_models():
-    return [ModelSpec(id="genre.classify", version="0.1.0",
-                      summary="Music genre (GTZAN's 10) of an audio input, as a whole and per 3 s window",
+    return [ModelSpec(id="genre.classify", version="0.2.0",
+                      summary="Music genre (GTZAN's 10) of an audio input, as a whole and per window; "
+                      "says 'not music' for silence, noise and speech",
                       consumes=("audio",), produces=("classification",), params=ClassifyParams,
-                      models=("genre.features",), factory="recog_genre.classify:GenreClassifier")]
+                      models=("genre.features", "genre.musicnn"), factory="recog_genre.classify:genre_classifier"),
+            ModelSpec(id="genre.tags", version="0.1.0",
+                      summary="Music tags (musicnn: 50 MagnaTagATune + 50 Million Song Dataset) per input and per 3 s",
+                      consumes=("audio",), produces=("classification",), params=TagsParams,
+                      models=("genre.musicnn",), factory="recog_genre.tags:MusicTagger")]
 
 
 @hookimpl

@@ -26,7 +26,9 @@ def draw(answer: dict, path: Path, title: str = "") -> Path:
     colors = plt.get_cmap("tab10").colors
     ax.stackplot(t, v, labels=labels, colors=[colors[i % 10] for i in range(len(labels))])
     ax.set(xlim=(t[0], t[-1]), ylim=(0, 1), xlabel="time (s)", ylabel="score")
-    ax.set_title(f"{title}  {answer['label']} ({answer['scores'][answer['label']]:.2f})".strip())
+    score = answer["scores"].get(answer["label"])  # none for "not music"
+    label = answer["label"] if score is None else f"{answer['label']} ({score:.2f})"
+    ax.set_title(f"{title}  {label}".strip())
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8, frameon=False)
     fig.tight_layout()
     fig.savefig(path)

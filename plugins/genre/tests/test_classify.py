@@ -108,6 +108,6 @@ def test_timeline_png(tmp_path, answer):
 
 
 def test_hooks():
-    assert [s.id for s in recog_models()] == ["genre.classify"]
+    assert [s.id for s in recog_models()] == ["genre.classify", "genre.tags"]
     assert [s.id for s in recog_renderers()] == ["genre.timeline"]
     assert recog_tasks()[0].name == "genre"

@@ -12,19 +12,30 @@ from pathlib import Path
 import numpy as np
 
 from platform_core.kinds import NoteEvent
-from recog_piano import corpus, performances
-from recog_piano.features import logspec
+from recog_piano import acoustics, corpus, modal, performances
+from recog_piano.features import SAMPLE_RATE, logspec
+from recog_piano.pedal import pedalling, sounding
 from recog_piano.synth import render
 
 TRAIN_FONTS = {"fluidr3": 0.35, "csound": 0.25, "musescore": 0.2, "freepats": 0.2}  # share of the rendered takes
 
 
-def _render_item(notes: list[NoteEvent], rng: np.random.Generator) -> np.ndarray:
-    """Render with random soundfont, instrument, room, chorus, level and a few cents of detune (augmentation)."""
+def _render_item(notes: list[NoteEvent], rng: np.random.Generator, pedal=(), recorded: float = 0.0,
+                 modal_share: float = 0.0) -> np.ndarray:
+    """Render with random soundfont, instrument, room, chorus, level and a few cents of detune (augmentation), or
+    (a share ``modal_share``) with a random modal piano; a share ``recorded`` of the takes is then played through
+    a simulated room and microphone."""
     font = str(rng.choice(list(TRAIN_FONTS), p=list(TRAIN_FONTS.values())))
-    return render(notes, font=font, program=int(rng.choice([0, 0, 0, 1])), reverb=bool(rng.random() < 0.5),
-                  chorus=bool(rng.random() < 0.2), gain=float(rng.uniform(0.25, 0.9)),
-                  bend_cents=float(rng.uniform(-8, 8)))
+    if rng.random() < modal_share:
+        held = sounding(notes, pedal) if pedal else notes
+        audio = modal.render(held, rng, SAMPLE_RATE, gain=float(rng.uniform(0.25, 0.9)))
+    else:
+        audio = render(notes, font=font, program=int(rng.choice([0, 0, 0, 1])), reverb=bool(rng.random() < 0.5),
+                       chorus=bool(rng.random() < 0.2), gain=float(rng.uniform(0.25, 0.9)),
+                       bend_cents=float(rng.uniform(-8, 8)), pedal=pedal)
+    if rng.random() < recorded:
+        audio = acoustics.record(audio, SAMPLE_RATE, rng)
+    return audio
 
 
 def _piece_or_error(rel: str) -> list[NoteEvent] | Exception:
@@ -39,9 +50,11 @@ def _note_array(notes: list[NoteEvent]) -> np.ndarray:
 
 
 def build(out: Path, generated: int, pieces: int, seed: int = 0, excerpt: float = 45.0, prefix: str = "shard",
-          instrumental: int = 0) -> None:
+          instrumental: int = 0, pedal: float = 0.0, recorded: float = 0.0, modal_share: float = 0.0) -> None:
     """Write ``out/<prefix>-*.npz`` (spectrogram float16, notes) for ``generated`` takes, the first ``excerpt``
-    seconds of ``pieces`` pieces and ``instrumental`` excerpts from anywhere in each instrumental piece."""
+    seconds of ``pieces`` pieces and ``instrumental`` excerpts from anywhere in each instrumental piece; a share
+    ``pedal`` of the takes is played with the sustain pedal (labelled with the sounding offsets), a share
+    ``recorded`` through a simulated room and microphone, a share ``modal_share`` on a modal piano."""
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     jobs = ([("gen", i) for i in range(generated)] + [("corpus", p) for p in corpus.training_paths(pieces, seed)]
@@ -71,14 +84,19 @@ def build(out: Path, generated: int, pieces: int, seed: int = 0, excerpt: float 
                     n.onset, n.offset = n.onset - lead, min(n.offset, start + excerpt + 1.0) - lead
             if not notes:
                 continue
-            audio = _render_item(notes, rng)
+            down = pedalling(notes, rng) if rng.random() < pedal else []
+            audio = _render_item(notes, rng, down, recorded, modal_share)
+            notes = sounding(notes, down) if down else notes
         except Exception as e:  # a corpus file music21 cannot convert: skip it, say so
             print(f"skip {what}: {type(e).__name__}: {e}", file=sys.stderr)
             continue
-        np.savez(dest, spec=logspec(audio).astype(np.float16), notes=_note_array(notes), source=str(what))
+        part = dest.with_name("part-" + dest.name)  # renamed when complete: a trainer may be reading the folder
+        np.savez(part, spec=logspec(audio).astype(np.float16), notes=_note_array(notes), source=str(what))
+        part.rename(dest)
         if k % 20 == 0:
             print(f"{k}/{len(jobs)} {time.time() - t0:.0f}s", flush=True)
-    (out / f"{prefix}.done.json").write_text(json.dumps({"generated": generated, "pieces": pieces, "seed": seed}))
+    (out / f"{prefix}.done.json").write_text(json.dumps({"generated": generated, "pieces": pieces, "seed": seed,
+                                                        "pedal": pedal, "recorded": recorded, "modal": modal_share}))
 
 
 def rerender(src: Path, out: Path, part: int, parts: int, seed: int = 0) -> None:
@@ -113,4 +131,5 @@ if __name__ == "__main__":
         rerender(Path(a[1]), Path(a[2]), int(a[3]), int(a[4]))
         sys.exit(0)
     build(Path(a[0]), int(a[1]), int(a[2]), int(a[3]) if len(a) > 3 else 0, prefix=a[4] if len(a) > 4 else "shard",
-          instrumental=int(a[5]) if len(a) > 5 else 0)
+          instrumental=int(a[5]) if len(a) > 5 else 0, pedal=float(a[6]) if len(a) > 6 else 0.0,
+          recorded=float(a[7]) if len(a) > 7 else 0.0, modal_share=float(a[8]) if len(a) > 8 else 0.0)

@@ -3,8 +3,10 @@
 A note whose onset probability is under SURE counts only if the frame head still holds it two frames after its
 onset frame, three when a key a harmonic away (an octave, a twelfth, ... above or below) has a stronger onset
 within two frames: the blips that die sooner are the network's harmonic ghosts and attack thumps (a twelfth
-over a loud note, a low key at a chord's attack). A sure onset is reported at once, for the live latency. The
-decoder is incremental (frames may arrive in any chunking) and gives the same notes as one pass.
+over a loud note, a low key at a chord's attack). A key its frame head held within the last RECENT frames is
+struck again only by an onset of at least ``Thresholds.restrike``: the weaker peaks there are the swells and
+beats of a sounding string. A sure onset is reported at once, for the live latency. The decoder is incremental
+(frames may arrive in any chunking) and gives the same notes as one pass.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from recog_piano.notes import LOWEST
 class Thresholds:
     onset: float = 0.5
     frame: float = 0.5
+    restrike: float = 0.0  # onset probability that strikes a key again while it sounds (0: any onset peak)
+    hold: int = 1  # frames under the frame threshold that end a note (its offset is the first of them)
 
 
 CONFIRM = 2  # frames after its onset frame at which a weak note must still sound to count (64 ms)
 HARMONICS = (12, 19, 24, 28, 31, 34, 36)  # semitones to the keys whose stronger onset makes it wait one frame more
 SURE = 0.9  # onset probability from which a note counts at once (tuned on the validation pieces)
+RECENT = 3  # frames: a key its frame head held this recently needs a Thresholds.restrike onset
 
 
 class NoteDecoder:
@@ -47,6 +52,8 @@ class NoteDecoder:
         self.need = np.full(keys, CONFIRM)  # frames after the onset frame at which the note is confirmed
         self.vel = np.zeros(keys)
         self.conf = np.zeros(keys)
+        self.sounded = np.full(keys, -RECENT - 1)  # last frame at which each key's frame head held it
+        self.low = np.zeros(keys, int)  # frames in a row a sounding note's frame head has been under its threshold
 
     def push(self, onset, offset, frame, velocity) -> tuple[list[NoteEvent], list[NoteEvent]]:
         """Add frames (each (n, 88)); returns (notes started, notes ended) so far.
@@ -90,7 +97,9 @@ class NoteDecoder:
         on, _off, fr, vel = cur
         t = self.t
         peak = (on >= self.th.onset) & (on >= self._prev) & (on > nxt_onset)
-        stop = self.active & (((fr < self.th.frame) & (t > self.start_frame + 1)) | peak)
+        peak &= (on >= self.th.restrike) | (self.sounded < t - RECENT)  # a weak onset of a sounding key: a swell
+        self.low = np.where(self.active & (fr < self.th.frame), self.low + 1, 0)
+        stop = self.active & (((self.low >= self.th.hold) & (t > self.start_frame + 1)) | peak)
         if peak.any():  # most frames have no onset: skip the per-onset work there
             # sub-frame onset time from a parabola through the three onset probabilities
             den = self._prev - 2 * on + nxt_onset
@@ -101,15 +110,16 @@ class NoteDecoder:
             related = np.max([padded[HARMONICS[-1] + d:HARMONICS[-1] + d + self.keys]
                               for h in HARMONICS for d in (h, -h)], axis=0)
         for k in np.flatnonzero(stop & self.confirmed):  # an unconfirmed note that stops here is dropped
-            end = when[k] if peak[k] else t / FPS
+            end = when[k] if peak[k] else (t + 1 - self.low[k]) / FPS
             ended.append(self._note(k, max(end, self.start[k] + 1 / FPS)))
         self.active[stop] = False
         for k in np.flatnonzero(peak):
             self.need[k] = CONFIRM + int(related[k] > on[k])
             self.active[k], self.confirmed[k] = True, bool(on[k] >= SURE)
             self.start[k], self.start_frame[k] = max(0.0, when[k]), t
-            self.vel[k], self.conf[k] = vel[k], on[k]
+            self.vel[k], self.conf[k], self.low[k] = vel[k], on[k], 0
             if self.confirmed[k]:
                 started.append(self._note(k, self.start[k]))
+        self.sounded[fr >= self.th.frame] = t
         self._prev2, self._prev = self._prev, on
         self.t += 1

@@ -85,7 +85,8 @@ class Transcriber:
         self.input = context.input or "audio"
         self.stream = Stream(params.model)
         th = self.stream.decoder.th
-        self.stream.decoder.th = Thresholds(params.onset_threshold or th.onset, params.frame_threshold or th.frame)
+        self.stream.decoder.th = Thresholds(params.onset_threshold or th.onset, params.frame_threshold or th.frame,
+                                            th.restrike, th.hold)
         self.audio = _Resampled(SAMPLE_RATE, self.input)
         self.notes: list[NoteEvent] = []
 

@@ -31,8 +31,10 @@ def soundfont(name: str) -> Path:
     raise FileNotFoundError(f"soundfont {name!r} is not installed (looked for {', '.join(SOUNDFONTS[name])})")
 
 
-def write_midi(notes: list[Note], path: Path, program: int = 0, bend_cents: float = 0.0) -> None:
-    """Write notes as a one-track piano MIDI file (a pitch bend of ``bend_cents`` detunes the whole take)."""
+def write_midi(notes: list[Note], path: Path, program: int = 0, bend_cents: float = 0.0,
+               pedal: list[tuple[float, float]] = ()) -> None:
+    """Write notes as a one-track piano MIDI file (a pitch bend of ``bend_cents`` detunes the whole take;
+    ``pedal`` holds the (down, up) times of the sustain pedal, controller 64)."""
     import pretty_midi
 
     pm = pretty_midi.PrettyMIDI(initial_tempo=120.0)
@@ -40,6 +42,9 @@ def write_midi(notes: list[Note], path: Path, program: int = 0, bend_cents: floa
     if bend_cents:
         # FluidSynth's default bend range is 2 semitones (200 cents) over 8192 steps.
         inst.pitch_bends.append(pretty_midi.PitchBend(int(np.clip(bend_cents / 200 * 8192, -8191, 8191)), 0.0))
+    for down, up in pedal:
+        inst.control_changes += [pretty_midi.ControlChange(64, 127, float(down)),
+                                 pretty_midi.ControlChange(64, 0, float(up))]
     for n in notes:
         inst.notes.append(pretty_midi.Note(velocity=int(n.velocity), pitch=int(n.pitch),
                                            start=float(n.onset), end=float(n.offset)))
@@ -49,7 +54,7 @@ def write_midi(notes: list[Note], path: Path, program: int = 0, bend_cents: floa
 
 def render(notes: list[Note], font: str = "fluidr3", sample_rate: int = 16000, program: int = 0,
            reverb: bool = False, chorus: bool = False, gain: float = 0.5, bend_cents: float = 0.0,
-           tail: float = 1.0) -> np.ndarray:
+           tail: float = 1.0, pedal: list[tuple[float, float]] = ()) -> np.ndarray:
     """Render notes with FluidSynth (TiMidity++ for ``freepats``); returns mono float32 samples at
     ``sample_rate``."""
     sf2 = soundfont(font)
@@ -57,10 +62,10 @@ def render(notes: list[Note], font: str = "fluidr3", sample_rate: int = 16000, p
     exe = shutil.which(tool)
     if exe is None:
         raise FileNotFoundError(f"{tool} is not installed (Debian package {tool})")
-    end = max((n.offset for n in notes), default=0.0) + tail
+    end = max([n.offset for n in notes] + [up for _, up in pedal], default=0.0) + tail
     with tempfile.TemporaryDirectory() as tmp:
         mid, wav = Path(tmp) / "in.mid", Path(tmp) / "out.wav"
-        write_midi(notes, mid, program=program, bend_cents=bend_cents)
+        write_midi(notes, mid, program=program, bend_cents=bend_cents, pedal=pedal)
         if tool == "timidity":  # -A is a volume in percent: -A(50 x gain) is about as loud as FluidSynth's -g gain
             cmd = [exe, "-c", str(sf2), "--preserve-silence", "-Ow", "-o", str(wav), "-s", str(sample_rate),
                    f"-A{int(gain * 50)}", "-EFreverb=" + ("f" if reverb else "d"),

@@ -134,9 +134,43 @@ def stamp(path: Path, **meta) -> None:
     onnx.save(m, str(path))
 
 
+FOLDED = ("front.0", "front.3", "front.6", "context.conv", *(f"temporal.{i}.conv" for i in range(4)))
+
+
+def from_onnx(path: Path):
+    """A PianoNet with the weights of an exported model. Export folds each batch norm into the convolution
+    before it, so the batch norms here are identities, to be kept frozen (``train(..., init=path)`` does)."""
+    import onnx
+    import torch
+    from onnx import numpy_helper
+
+    from recog_piano.network import PianoNet
+
+    m = onnx.load(str(path))
+    weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in m.graph.initializer}
+    net = PianoNet()
+    state = net.state_dict()
+    folded = [n for n in m.graph.node if n.op_type == "Conv" and not n.input[1].startswith("net.")]
+    for name, node in zip(FOLDED, folded, strict=True):
+        state[f"{name}.weight"], state[f"{name}.bias"] = weights[node.input[1]], weights[node.input[2]]
+    for key, value in weights.items():
+        if key.startswith("net.") and key != "net.index":
+            state[key[4:]] = value
+    for name, mod in net.named_modules():
+        if isinstance(mod, torch.nn.BatchNorm2d):
+            state[f"{name}.weight"] = torch.ones_like(mod.weight)
+            state[f"{name}.bias"] = torch.zeros_like(mod.bias)
+            state[f"{name}.running_mean"] = torch.zeros_like(mod.running_mean)
+            state[f"{name}.running_var"] = torch.full_like(mod.running_var, 1.0 - mod.eps)
+    net.load_state_dict(state)
+    return net
+
+
 def train(data: Path, out: Path, minutes: float, batch: int = 8, lr: float = 3e-3, seed: int = 0,
-          resume: Path | None = None, threads: int = 1) -> Path:
-    """Train for ``minutes`` of wall clock, re-reading shards as the builder adds them; returns the ONNX path."""
+          resume: Path | None = None, threads: int = 1, init: Path | None = None, keep_every: int = 0) -> Path:
+    """Train for ``minutes`` of wall clock, re-reading shards as the builder adds them; returns the ONNX path.
+    ``init`` starts from an exported model's weights with its batch norms frozen (a fine-tune); ``keep_every``
+    keeps a copy of the checkpoint every that many steps (``checkpoint-STEP.pt``) for selection."""
     import torch
 
     from recog_piano.network import PianoNet
@@ -144,14 +178,15 @@ def train(data: Path, out: Path, minutes: float, batch: int = 8, lr: float = 3e-
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     rng = np.random.default_rng(seed)
-    net = PianoNet()
+    net = from_onnx(init) if init is not None else PianoNet()
+    frozen = init is not None
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     step = 0
     if resume is not None and resume.exists():
         ck = torch.load(resume, map_location="cpu", weights_only=False)  # our own checkpoint
         net.load_state_dict(ck["net"])
         opt.load_state_dict(ck["opt"])
-        step = ck["step"]
+        step, frozen = ck["step"], ck.get("frozen_norms", False)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     sampler, loaded, seen = None, 0, []
@@ -167,6 +202,10 @@ def train(data: Path, out: Path, minutes: float, batch: int = 8, lr: float = 3e-
         x, y, noise = sampler.batch(batch)
         xt = augment(torch.from_numpy(x), noise, rng)
         net.train()
+        if frozen:
+            for mod in net.modules():
+                if isinstance(mod, torch.nn.BatchNorm2d):
+                    mod.eval()
         loss, parts = loss_fn(net(xt), torch.from_numpy(y))
         opt.zero_grad()
         loss.backward()
@@ -180,11 +219,19 @@ def train(data: Path, out: Path, minutes: float, batch: int = 8, lr: float = 3e-
             print(f"step {step} {time.time() - t0:.0f}s on {m[0]:.4f} off {m[1]:.4f} fr {m[2]:.4f} vel {m[3]:.4f}",
                   flush=True)
         if step % 250 == 0:
-            torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "step": step}, out / "checkpoint.pt")
-    torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "step": step}, out / "checkpoint.pt")
+            _save(net, opt, step, frozen, out / "checkpoint.pt")
+        if keep_every and step % keep_every == 0:
+            _save(net, opt, step, frozen, out / f"checkpoint-{step}.pt")
+    _save(net, opt, step, frozen, out / "checkpoint.pt")
     onnx_path = out / "piano_transcriber.onnx"
     export(net.eval(), onnx_path)
     return onnx_path
+
+
+def _save(net, opt, step: int, frozen: bool, path: Path) -> None:
+    import torch
+
+    torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "step": step, "frozen_norms": frozen}, path)
 
 
 def main(argv: list[str]) -> int:
@@ -199,17 +246,25 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (cosine decay over --minutes)")
     ap.add_argument("--resume", type=Path, default=None)
+    ap.add_argument("--init", type=Path, default=None, help="start from this exported model (.onnx), a fine-tune")
+    ap.add_argument("--keep-every", type=int, default=0, help="keep checkpoint-STEP.pt every that many steps")
+    ap.add_argument("--pedal", type=float, default=0.5, help="share of rendered takes played with the sustain pedal")
+    ap.add_argument("--recorded", type=float, default=0.75,
+                    help="share of rendered takes played through a simulated room and microphone")
+    ap.add_argument("--modal", type=float, default=0.2, help="share of rendered takes played on a modal piano")
     ap.add_argument("--seed", type=int, default=0, help="seed of the example order and the augmentation")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is the most efficient on a busy CPU)")
     ap.add_argument("--skip-build", action="store_true", help="train on the shards already there")
     a = ap.parse_args(argv)
     if not a.skip_build and not (a.data / "shard.done.json").exists():
-        build(a.data, a.generated, a.pieces, instrumental=a.instrumental)
+        build(a.data, a.generated, a.pieces, instrumental=a.instrumental, pedal=a.pedal, recorded=a.recorded,
+              modal_share=a.modal)
     path = train(a.data, a.out, a.minutes, batch=a.batch, lr=a.lr, resume=a.resume, threads=a.threads,
-                 seed=a.seed)
+                 seed=a.seed, init=a.init, keep_every=a.keep_every)
     from recog_piano.evaluation import tune
 
     th = tune(str(path))
-    stamp(path, onset_threshold=th.onset, frame_threshold=th.frame)
-    print(f"wrote {path} (decoder thresholds: onset {th.onset}, frame {th.frame})")
+    stamp(path, onset_threshold=th.onset, frame_threshold=th.frame, restrike_threshold=th.restrike,
+          hold_frames=th.hold)
+    print(f"wrote {path} (decoder: {th})")
     return 0

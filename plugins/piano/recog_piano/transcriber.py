@@ -35,7 +35,8 @@ class Stream:
         meta = self.sess.get_modelmeta().custom_metadata_map
         self.left, self.right = int(meta["left"]), int(meta["right"])
         if thresholds is None:  # the thresholds tuned for this model, kept in its metadata
-            thresholds = Thresholds(float(meta.get("onset_threshold", 0.5)), float(meta.get("frame_threshold", 0.5)))
+            thresholds = Thresholds(float(meta.get("onset_threshold", 0.5)), float(meta.get("frame_threshold", 0.5)),
+                                    float(meta.get("restrike_threshold", 0.0)), int(meta.get("hold_frames", 1)))
         self.spec = StreamingLogSpec()
         self.context = np.full((self.left, N_BINS), FLOOR, np.float32)  # the offline left padding
         self.decoder = NoteDecoder(thresholds)

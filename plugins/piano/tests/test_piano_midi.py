@@ -36,3 +36,17 @@ def test_corrupt_midi_is_named(tmp_path):
     bad.write_bytes(b"MThd\x00\x00\x00\x06garbage")
     with pytest.raises(InputError, match="bad.mid: not a readable MIDI file"):
         midi.read(bad)
+
+
+def test_performance_midi_reference_holds_notes_under_the_pedal(tmp_path):
+    """The real-recording reference: notes starting inside the audio, a key released under the sustain pedal
+    sounding until the pedal rises (or the audio ends)."""
+    from recog_piano.evalsets import midi_reference
+    from recog_piano.synth import write_midi
+
+    notes = [NoteEvent(60, 0.5, 0.8, 80), NoteEvent(64, 1.0, 1.2, 80), NoteEvent(67, 2.5, 2.7, 80),
+             NoteEvent(72, 3.97, 4.5, 80)]
+    write_midi(notes, tmp_path / "take.mid", pedal=[(0.6, 1.5), (2.6, 5.0)])
+    ref = midi_reference(tmp_path / "take.mid", duration=4.0)
+    assert [(n.pitch, round(n.onset, 3), round(n.offset, 3)) for n in ref] == [
+        (60, 0.5, 1.5), (64, 1.0, 1.5), (67, 2.5, 4.0)]

@@ -98,6 +98,28 @@ def test_decoder_drops_blips_the_frame_head_does_not_hold():
     assert note.onset == pytest.approx(2 / FPS, abs=0.5 / FPS) and note.offset == pytest.approx(8 / FPS)
 
 
+def test_decoder_restrike_and_hold_keep_a_beating_note_whole():
+    """A sounding key whose frame head dips for a frame and whose onset head swells weakly (a real string's
+    beats): with a restrike threshold and a hold of two frames it stays one note; a sure onset still strikes it
+    again; the old rule (restrike 0, hold 1) cuts it in three."""
+    n = 30
+    on, off, fr, vel = (np.zeros((n, 88), np.float32) for _ in range(4))
+    on[2, 39], fr[2:25, 39] = 0.95, 0.9  # C4 held from frame 2 to 24
+    fr[10, 39] = 0.1  # a one-frame dip ...
+    on[12, 39] = 0.5  # ... and a weak swell of the onset head
+    on[18, 39] = 0.95  # then struck again
+    vel[:] = 0.5
+
+    def notes(th):
+        d = NoteDecoder(th)
+        _, ended = d.push(on, off, fr, vel)
+        return [(round(x.onset * FPS), round(x.offset * FPS)) for x in ended + d.finish()[1]]
+
+    assert notes(Thresholds(0.4, 0.4, 0.7, 2)) == [(2, 18), (18, 25)]
+    assert notes(Thresholds(0.4, 0.4, 0.7, 1)) == [(2, 10), (18, 25)]  # the dip ends it; the swell is no note
+    assert notes(Thresholds(0.4, 0.4)) == [(2, 10), (12, 18), (18, 25)]
+
+
 def test_silence_gives_no_notes():
     assert transcribe(np.zeros(3 * SAMPLE_RATE, np.float32)) == []
     stage = Transcriber(TranscribeParams(), Context(input="silence"))
