@@ -8,24 +8,29 @@ import signal
 import warnings
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from platform_core import batch, metrics, models, outputs, plugins, pool
-from platform_core import pipeline as pipeline_mod
 from platform_core.errors import InputError, ModelError, PipelineError, PluginError, RecogError
-from platform_core.schema import params_schema, pipeline_schema
+
+if TYPE_CHECKING:
+    from platform_core import pipeline as pipeline_mod
+    from platform_core import plugins
 
 app = typer.Typer(help="recog: multimodal recognition pipelines from plugins.", no_args_is_help=True,
                   add_completion=False)
 plugins_app = typer.Typer(help="Installed plugins and their components.", no_args_is_help=True)
 models_app = typer.Typer(help="Shipped models and their cards.", no_args_is_help=True)
 app.add_typer(plugins_app, name="plugins")
+pipelines_app = typer.Typer(help="Pipelines shipped inside plugin packages.", no_args_is_help=True)
+registry_app = typer.Typer(help="The plugin index: check entries.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+app.add_typer(pipelines_app, name="pipelines")
+app.add_typer(registry_app, name="registry")
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
@@ -40,10 +45,12 @@ def _error(message: object) -> None:
 
 
 def _registry() -> plugins.Registry:
-    """The installed plugins; import failures are shown as one warning line each."""
+    """The installed plugins; each disabled plugin is shown as one warning line."""
+    from platform_core import plugins
+
     try:
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", plugins.PluginImportWarning)
+            warnings.simplefilter("always", plugins.PluginWarning)
             reg = plugins.registry()
     except PluginError as e:
         _error(e)
@@ -53,10 +60,30 @@ def _registry() -> plugins.Registry:
     return reg
 
 
-def _load(file: Path, sets: list[str] | None = None) -> tuple[pipeline_mod.Pipeline, dict]:
+def _resolve(ref: Path) -> Path:
+    """A pipeline file given as a path or as ``PLUGIN:NAME`` (a pipeline a plugin ships)."""
+    from platform_core import catalog
+
+    try:
+        return catalog.resolve(str(ref))
+    except PipelineError as e:
+        err.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2) from e
+
+
+def _load(file: Path, sets: list[str] | None = None, run: bool = True) -> tuple[pipeline_mod.Pipeline, dict]:
+    """The validated pipeline; for a run, parsed through the batch cache that forked workers inherit
+    (``validate`` skips it: importing the runner would cost it its fast start)."""
+    from platform_core import pipeline as pipeline_mod
+
+    file = _resolve(file)
     try:
         overrides = pipeline_mod.parse_set(sets or [])
-        _registry()
+        reg = _registry()
+        if not run:
+            return pipeline_mod.load(file, reg, overrides), overrides
+        from platform_core import batch
+
         return batch.load(str(file), overrides), overrides
     except PipelineError as e:
         for line in str(e).splitlines():
@@ -66,6 +93,8 @@ def _load(file: Path, sets: list[str] | None = None) -> tuple[pipeline_mod.Pipel
 
 def _second_interrupt(signum, frame) -> None:
     """The second Ctrl-C: kill the workers and exit at once (records already written stay)."""
+    from platform_core import pool
+
     err.print("second Ctrl-C: stopped at once", highlight=False, markup=False)
     pool.kill_all()
     os._exit(130)
@@ -83,7 +112,7 @@ class Executor(StrEnum):
 
 @app.command()
 def run(
-    pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file")],
+    pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file, or PLUGIN:NAME (see `recog pipelines list`)")],
     input: Annotated[str | None, typer.Option("--input", "-i", help="file, folder or glob")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="folder for results.jsonl and files")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="STEP.PARAM=VALUE (repeatable)")] = None,
@@ -106,7 +135,10 @@ def run(
 
     Exit 0: all inputs ok; 1: some failed; 2: invalid pipeline or options; 130: stopped by Ctrl-C.
     """
+    from platform_core import batch, metrics, models, outputs
+
     run_all = _executor(executor, workers, address, actors, cpus_per_actor, gpus_per_actor, stats)
+    pipeline = _resolve(pipeline)
     p, overrides = _load(pipeline, set_)
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         _error(f"--out {out_dir}: exists and is not a folder")
@@ -188,6 +220,8 @@ def run(
 def _executor(name: Executor, workers: int | None, address: str | None, actors: int | None, cpus: float | None,
               gpus: float | None, stats: bool):
     """``batch.run_all``, or a RayExecutor whose actors start now; Ray's options without Ray are an error."""
+    from platform_core import batch
+
     ray_opts = {"--address": address, "--actors": actors, "--cpus-per-actor": cpus, "--gpus-per-actor": gpus}
     if name is Executor.local:
         if given := [k for k, v in ray_opts.items() if v is not None]:
@@ -256,9 +290,9 @@ def _print_stats(rows: list[dict]) -> None:
 
 
 @app.command()
-def validate(pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file")]) -> None:
+def validate(pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file, or PLUGIN:NAME")]) -> None:
     """Check a pipeline without running it (exit 2 when invalid)."""
-    p, _ = _load(pipeline)
+    p, _ = _load(pipeline, run=False)
     _say(out, "green", "ok", f"{pipeline}: {len(p.sources)} source(s), {len(p.steps)} step(s), "
          f"{len(p.outputs)} output(s)")
 
@@ -266,18 +300,23 @@ def validate(pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file")
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of pipeline files, with the parameters of installed components."""
+    from platform_core.schema import pipeline_schema
+
     print(json.dumps(pipeline_schema(_registry()), indent=2))
 
 
 @plugins_app.command("list")
 def plugins_list(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
-    """Every installed plugin and its components."""
+    """Every installed plugin: its components and the kinds it declares."""
     reg = _registry()
     rows = [{"id": cid, "role": c.spec.role, "version": c.spec.version, "consumes": list(c.spec.consumes),
              "produces": list(c.spec.produces), "summary": c.spec.summary, "plugin": c.plugin,
              "distribution": c.distribution} for cid, c in sorted(reg.components.items())]
+    kinds = [{"name": k.name, "summary": k.summary, "plugin": reg.kind_plugins.get(k.name)}
+             for k in sorted(reg.kinds.values(), key=lambda k: k.name)]
     if as_json:
-        print(json.dumps({"plugins": reg.distributions, "broken": reg.broken, "components": rows}, indent=2))
+        print(json.dumps({"plugins": reg.distributions, "broken": reg.broken, "components": rows, "kinds": kinds},
+                         indent=2))
         return
     t = Table(title="recog components")
     for col in ("id", "role", "version", "consumes", "produces", "summary", "distribution"):
@@ -286,35 +325,142 @@ def plugins_list(as_json: Annotated[bool, typer.Option("--json", help="machine-r
         t.add_row(r["id"], r["role"], r["version"], ", ".join(r["consumes"]) or "-",
                   ", ".join(r["produces"]) or "-", r["summary"], r["distribution"])
     out.print(t)
+    t = Table(title="kinds")
+    for col in ("kind", "data", "declared by"):
+        t.add_column(col)
+    for k in kinds:
+        t.add_row(k["name"], k["summary"], k["plugin"] or "recog")
+    out.print(t)
+
+
+def _type(prop: dict) -> str:
+    """A JSON Schema property's type as a reader would write it: ``'a' | 'b'`` for enums, ``int | null``..."""
+    if "enum" in prop or "const" in prop:
+        return " | ".join(repr(v) for v in prop.get("enum", [prop.get("const")]))
+    if "anyOf" in prop:
+        return " | ".join(_type(x) for x in prop["anyOf"])
+    if prop.get("type") == "array":
+        return f"list[{_type(prop.get('items', {}))}]"
+    return prop.get("type") or ("object" if "$ref" in prop else "any")
 
 
 @plugins_app.command("info")
 def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
-    """A component's parameters with types, defaults and help."""
+    """A component's parameters with types, defaults and help, and the kinds it consumes and produces."""
+    from platform_core.pipeline import did_you_mean
+
     reg = _registry()
     comp = reg.get(component_id)
     if comp is None:
-        _error(f"unknown component {component_id!r}{pipeline_mod.did_you_mean(component_id, reg.components)}")
+        _error(f"unknown component {component_id!r}{did_you_mean(component_id, reg.components)}")
         raise typer.Exit(2)
     s = comp.spec
     out.print(f"[bold]{s.id}[/] {s.version} ({s.role}) from {comp.distribution}\n{s.summary}")
     out.print(f"consumes: {', '.join(s.consumes) or '-'}   produces: {', '.join(s.produces) or '-'}"
-              + (f"   models: {', '.join(s.models)}" if s.models else ""))
+              + (f"   models: {', '.join(s.models)}" if s.models else ""), highlight=False)
+    for name in dict.fromkeys(k for kind in (*s.consumes, *s.produces) for k in kind.split("|")):
+        if name in reg.kinds:
+            out.print(f"  {name}: {reg.kinds[name].summary}", highlight=False)
+    from platform_core.schema import params_schema
+
     props, _ = params_schema(s)
     t = Table(title="parameters")
     for col in ("name", "type", "default", "help"):
         t.add_column(col)
     for name, field in s.params.model_fields.items():
-        prop = props.get(name, {})
-        typ = prop.get("type") or " | ".join(x.get("type", "?") for x in prop.get("anyOf", [])) or "?"
         default = "required" if field.is_required() else repr(field.default)
-        t.add_row(name, typ, default, field.description or "")
+        t.add_row(name, _type(props.get(name, {})), default, field.description or "")
     out.print(t)
+
+
+@plugins_app.command("doctor")
+def plugins_doctor() -> None:
+    """What is wrong with each installed plugin (exit 1 when something is)."""
+    from platform_core import doctor
+
+    reg = _registry()
+    findings = doctor.examine(reg)
+    for name, problems in findings.items():
+        dist = reg.plugins[name].distribution if name in reg.plugins else ""
+        if problems:
+            out.print(f"[red]problem[/] {name} ({dist})", highlight=False)
+            for p in problems:
+                out.print(f"  - {p}", highlight=False)
+        else:
+            out.print(f"[green]ok[/] {name} ({dist})", highlight=False)
+    raise typer.Exit(1 if any(findings.values()) else 0)
+
+
+@plugins_app.command("new")
+def plugins_new(
+    name: Annotated[str, typer.Argument(help="plugin name: lower case letters, digits and '_'")],
+    folder: Annotated[Path, typer.Option("--dir", help="where to create recog-NAME/")] = Path("."),
+) -> None:
+    """Write a working plugin distribution: entry point, one component, a pipeline, tests, README, registry entry."""
+    from platform_core import scaffold
+
+    try:
+        root = scaffold.create(name, folder)
+    except ValueError as e:
+        err.print(f"[red]error:[/] {e}", highlight=False)
+        raise typer.Exit(2) from e
+    out.print(f"[green]created[/] {root}\nnext: pip install -e {root} && pytest {root / 'tests'} && "
+              f"recog run {name}:{name}", highlight=False)
+
+
+@pipelines_app.command("list")
+def pipelines_list(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
+    """The pipelines installed plugins ship (run one with `recog run PLUGIN:NAME`)."""
+    from platform_core import catalog
+
+    rows = [{"pipeline": ref, "file": str(f), "summary": _summary(f)} for ref, f in catalog.pipelines().items()]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    t = Table(title="shipped pipelines")
+    for col in ("pipeline", "summary", "file"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["pipeline"], r["summary"], r["file"])
+    out.print(t)
+
+
+def _summary(file: Path) -> str:
+    """A pipeline file's ``description``, else its first comment line."""
+    import yaml
+
+    text = file.read_text()
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        doc = None
+    if isinstance(doc, dict) and doc.get("description"):
+        return str(doc["description"])
+    return next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#")), "")
+
+
+@registry_app.command("check")
+def registry_check(files: Annotated[list[Path], typer.Argument(help="plugin index entries (YAML)")]) -> None:
+    """Validate plugin index entries against the registry's schema (exit 1 when one is invalid)."""
+    from platform_core import index
+
+    bad = 0
+    for f in files:
+        problems = index.check(f)
+        if problems:
+            bad += 1
+            for p in problems:
+                err.print(f"[red]invalid[/] {f}: {p}", highlight=False)
+        else:
+            out.print(f"[green]ok[/] {f}", highlight=False)
+    raise typer.Exit(1 if bad else 0)
 
 
 @models_app.command("list")
 def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Every model card in the registry."""
+    """Every model card the installed plugins ship."""
+    from platform_core import models
+
     rows = [models.describe(c) for c in models.cards().values()]
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -330,6 +476,8 @@ def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 @models_app.command("verify")
 def models_verify(model_id: Annotated[str | None, typer.Argument(metavar="[ID]")] = None) -> None:
     """Check the sha256 of one or every shipped model file against its card."""
+    from platform_core import models
+
     cards = models.cards()
     ids = [model_id] if model_id else list(cards)
     bad = 0
@@ -347,7 +495,9 @@ def models_verify(model_id: Annotated[str | None, typer.Argument(metavar="[ID]")
 def _task(name: str):
     reg = _registry()
     if name not in reg.tasks:
-        _error(f"unknown task {name!r}{pipeline_mod.did_you_mean(name, reg.tasks)}; "
+        from platform_core.pipeline import did_you_mean
+
+        _error(f"unknown task {name!r}{did_you_mean(name, reg.tasks)}; "
                f"installed: {', '.join(sorted(reg.tasks)) or 'none'}")
         raise typer.Exit(2)
     return reg.tasks[name]

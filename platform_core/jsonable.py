@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from pathlib import Path
 from typing import Any
-
-import numpy as np
-from pydantic import BaseModel
 
 
 def jsonable(obj: Any) -> Any:
@@ -17,9 +15,10 @@ def jsonable(obj: Any) -> Any:
         return obj
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
-    if isinstance(obj, np.ndarray):
+    np = sys.modules.get("numpy")  # numpy values (and pydantic models) exist only once it is imported
+    if np is not None and isinstance(obj, np.ndarray):
         return jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
+    if np is not None and isinstance(obj, np.generic):
         return jsonable(obj.item())
     if isinstance(obj, dict):
         return {str(k): jsonable(v) for k, v in obj.items()}
@@ -27,7 +26,8 @@ def jsonable(obj: Any) -> Any:
         return [jsonable(v) for v in obj]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, BaseModel):
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and isinstance(obj, pydantic.BaseModel):
         return jsonable(obj.model_dump())
     if isinstance(obj, Path):
         return str(obj)

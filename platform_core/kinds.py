@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 ANY = "any"
 
 
 @dataclass(frozen=True)
 class Kind:
-    """A named kind of packet and what its data holds."""
+    """A named kind of packet and what its data holds.
+
+    ``console`` optionally says how the console shows a packet's data: a function (or a
+    ``"package.module:function"`` string, imported on first use) from the data to a string
+    or a Rich renderable.
+    """
 
     name: str
     summary: str
+    console: Callable[[Any], Any] | str | None = None
+
+    def show(self, data: Any) -> Any:
+        """The data as the console shows it, or ``None`` when the kind does not say."""
+        if self.console is None:
+            return None
+        if isinstance(self.console, str):
+            from platform_core.specs import Lazy
+
+            object.__setattr__(self, "console", Lazy(self.console))
+        return self.console(data)
 
 
 BUILTIN_KINDS = (

@@ -25,8 +25,6 @@ class UserModelWarning(UserWarning):
     """A model given by path is used without a hash check."""
 
 
-REGISTRY = Path(os.environ.get("RECOG_REGISTRY", Path(__file__).resolve().parent.parent / "registry"))
-
 
 @dataclass(frozen=True)
 class ModelCard:
@@ -59,23 +57,38 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def cards(registry: Path | None = None) -> dict[str, ModelCard]:
-    """Every model card in ``registry/models``, by id."""
-    out = {}
-    for f in sorted(((registry or REGISTRY) / "models").glob("*.yaml")):
+def read_card(f: Path) -> ModelCard:
+    """One card file; a ModelError names the file when it is not a card."""
+    try:
         d = yaml.safe_load(f.read_text())
-        out[d["id"]] = ModelCard(
+        return ModelCard(
             id=d["id"], task=d.get("task", ""), version=str(d.get("version", "")),
             package=d["file"]["package"], file=d["file"]["path"], sha256=d["sha256"],
             size=int(d.get("size", 0)), license=d.get("license", ""), raw=d,
         )
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as e:
+        raise ModelError(f"model card {f} is not a card: {type(e).__name__}: {e}") from e
+
+
+def cards(folder: Path | None = None) -> dict[str, ModelCard]:
+    """Every model card by id: those the plugins ship in ``<package>/cards/`` (or the ``*.yaml`` in ``folder``)."""
+    from platform_core import catalog
+
+    files = sorted(folder.glob("*.yaml")) if folder is not None else catalog.card_files()
+    out = {}
+    for f in files:
+        c = read_card(f)
+        out.setdefault(c.id, c)
     return out
 
 
 def card(model_id: str) -> ModelCard:
     all_cards = cards()
     if model_id not in all_cards:
-        raise ModelError(f"no model card {model_id!r} in {REGISTRY / 'models'}")
+        from platform_core.pipeline import did_you_mean
+
+        raise ModelError(f"no model card {model_id!r}{did_you_mean(model_id, all_cards)} among the cards the "
+                         f"installed plugins ship (<package>/cards/<id>.yaml)")
     return all_cards[model_id]
 
 

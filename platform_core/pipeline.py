@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -112,11 +113,12 @@ def load(path: str | Path, registry: Registry, overrides: dict[str, dict[str, An
         raise PipelineError(f"cannot read pipeline file: {e.strerror}", str(path)) from e
     except UnicodeDecodeError as e:
         raise PipelineError(f"not a UTF-8 text file (byte {e.start}: {e.reason})", str(path)) from None
-    return parse(text, registry, str(path), overrides)
+    return parse(text, registry, str(path), overrides, base=path.parent)
 
 
 def parse(text: str, registry: Registry, file: str = "<string>",
-          overrides: dict[str, dict[str, Any]] | None = None) -> Pipeline:
+          overrides: dict[str, dict[str, Any]] | None = None, base: Path | None = None) -> Pipeline:
+    """Validate and type-check pipeline text; relative input paths of sources resolve from ``base`` (when given)."""
     doc = yamlpos.load(text, file)
     errs = _Errors(file)
     if not isinstance(doc, PosDict):
@@ -131,6 +133,8 @@ def parse(text: str, registry: Registry, file: str = "<string>",
         errs.add("missing key 'steps' (a list, or a mapping beside `sources`)", doc.where())
         errs.raise_if_any()
     raw = _linear_to_graph(doc, registry, errs) if isinstance(doc.get("steps"), PosList) else doc
+    if base is not None:
+        _rebase_inputs(raw, registry, base)
     for name, changes in (overrides or {}).items():
         _apply_override(raw, name, changes, errs)
     p = _build(raw, doc, registry, errs, file)
@@ -177,6 +181,16 @@ def _linear_to_graph(doc: PosDict, registry: Registry, errs: _Errors) -> PosDict
         graph["result"] = doc["result"]
         graph.pos["result"] = doc.where("result")
     return graph
+
+
+def _rebase_inputs(raw: PosDict, registry: Registry, base: Path) -> None:
+    """Make each source's relative input path (the parameter --input overrides) relative to ``base``."""
+    for item in (raw.get("sources") or {}).values() if isinstance(raw.get("sources"), dict) else ():
+        comp = registry.get(str(item.get("use"))) if isinstance(item, dict) else None
+        key = getattr(comp.spec, "input_param", None) if comp else None
+        value = item.get(key) if key else None
+        if isinstance(value, str) and value and not Path(value).is_absolute() and "://" not in value:
+            item[key] = os.path.normpath(os.path.join(base, value))
 
 
 def _apply_override(raw: PosDict, name: str, changes: dict[str, Any], errs: _Errors) -> None:

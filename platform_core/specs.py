@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from platform_core import outputs
 class Params(BaseModel):
     """Base of every parameter model: unknown keys are an error."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use: listing stays cheap
 
 
 @dataclass
@@ -49,6 +50,36 @@ class Context:
         self.outputs.append(str(path))
 
 
+class Lazy:
+    """A callable named ``"package.module:attr"``, imported on first call so declaring a component stays cheap."""
+
+    def __init__(self, target: str):
+        module, sep, attr = target.partition(":")
+        if not sep or not module or not attr:
+            raise ValueError(f"lazy target {target!r}: expected 'package.module:attr'")
+        self.target, self._obj = target, None
+
+    def resolve(self) -> Callable[..., Any]:
+        """The named object, imported once."""
+        if self._obj is None:
+            module, _, attr = self.target.partition(":")
+            obj = importlib.import_module(module)
+            for part in attr.split("."):
+                obj = getattr(obj, part)
+            self._obj = obj
+        return self._obj
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.resolve()(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.target!r})"
+
+
+def _lazy(value: Callable[..., Any] | str) -> Callable[..., Any]:
+    return Lazy(value) if isinstance(value, str) else value
+
+
 @dataclass(frozen=True)
 class ComponentSpec:
     """A component: id, version, summary, kinds, parameters, model files and factory.
@@ -63,17 +94,23 @@ class ComponentSpec:
       optional ``close()`` releasing resources, called after every run, failed or not;
       set ``wants_packets = True`` on the object to receive packets, not data;
     - renderers: a callable like a stage, with optional ``close()``.
+
+    ``factory`` may be a ``"package.module:Class"`` string: it is imported when the
+    component is first built, so listing and validating never load heavy libraries.
     """
 
     id: str
     version: str
     summary: str
-    factory: Callable[[Any, Context], Any]
+    factory: Callable[[Any, Context], Any] | str
     params: type[Params] = Params
     consumes: tuple[str, ...] = ()
     produces: tuple[str, ...] = ()
-    models: tuple[str, ...] = ()  # model card ids in registry/models
+    models: tuple[str, ...] = ()  # model card ids, shipped in the plugin's cards/
     role: ClassVar[str] = "component"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "factory", _lazy(self.factory))
 
 
 @dataclass(frozen=True)
@@ -103,10 +140,15 @@ class RendererSpec(ComponentSpec):
 class TaskSpec:
     """A trainable task: ``recog train NAME ARGS...`` and ``recog eval NAME ARGS...``.
 
-    ``train`` and ``evaluate`` take the extra command-line arguments and return an exit code.
+    ``train`` and ``evaluate`` take the extra command-line arguments and return an exit code;
+    either may be a ``"package.module:function"`` string, imported when called.
     """
 
     name: str
     summary: str
-    train: Callable[[list[str]], int]
-    evaluate: Callable[[list[str]], int]
+    train: Callable[[list[str]], int] | str
+    evaluate: Callable[[list[str]], int] | str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "train", _lazy(self.train))
+        object.__setattr__(self, "evaluate", _lazy(self.evaluate))

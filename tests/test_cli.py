@@ -1,16 +1,14 @@
 """The informational commands: plugins list/info, schema, models."""
 
 import json
-import subprocess
-import sys
+from functools import partial
 
 import jsonschema
 import yaml
 
+from platform_core.testing import cli
 
-def recog(*args):
-    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
+recog = partial(cli, timeout=120)
 
 
 def test_plugins_list_json_names_components_and_distributions(toy_site):
@@ -39,3 +37,18 @@ def test_schema_validates_pipelines_with_component_parameters(toy_site):
     jsonschema.validate(good, schema)
     bad = yaml.safe_load("version: 1\nsteps:\n  - {use: toy.count, n: 3}\n  - {use: toy.add, kk: 2}\n")
     assert not jsonschema.Draft202012Validator(schema).is_valid(bad)
+
+
+def test_parameter_types_read_as_written():
+    from platform_core.cli import _type
+
+    assert _type({"enum": ["auto", "dark"]}) == "'auto' | 'dark'"
+    assert _type({"anyOf": [{"type": "integer"}, {"type": "null"}]}) == "integer | null"
+    assert _type({"type": "array", "items": {"type": "number"}}) == "list[number]"
+
+
+def test_plugins_list_shows_kinds_with_who_declared_them(toy_site):
+    r = recog("plugins", "list", "--json")
+    assert r.returncode == 0, r.stderr
+    kinds = {k["name"]: k for k in json.loads(r.stdout)["kinds"]}
+    assert kinds["number"]["plugin"] == "toy" and kinds["image"]["plugin"] is None

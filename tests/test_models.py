@@ -22,20 +22,24 @@ def write_onnx(path):
 
 @pytest.fixture
 def registry_dir(tmp_path, monkeypatch):
-    pkg = tmp_path / "site" / "toymodels"
-    pkg.mkdir(parents=True)
+    """An installed plugin distribution `toymodels` that ships relu.onnx and its card in toymodels/cards/."""
+    site = tmp_path / "site"
+    pkg = site / "toymodels"
+    (pkg / "cards").mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
+    (pkg / "plugin.py").write_text("")
+    info = site / "toymodels-1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: toymodels\nVersion: 1\n")
+    (info / "entry_points.txt").write_text("[recog.plugins]\ntoymodels = toymodels.plugin\n")
     write_onnx(pkg / "relu.onnx")
-    reg = tmp_path / "registry"
-    (reg / "models").mkdir(parents=True)
     card = {"id": "toy.relu", "task": "test", "version": "1", "license": "MIT", "size": 0,
             "file": {"package": "toymodels", "path": "relu.onnx"}, "sha256": models.sha256_of(pkg / "relu.onnx")}
-    (reg / "models" / "toy.relu.yaml").write_text(yaml.safe_dump(card))
-    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    (pkg / "cards" / "toy.relu.yaml").write_text(yaml.safe_dump(card))
+    monkeypatch.syspath_prepend(str(site))
     monkeypatch.delitem(sys.modules, "toymodels", raising=False)
-    monkeypatch.setattr(models, "REGISTRY", reg)
     models._verified.clear()
-    return reg, pkg
+    return pkg / "cards", pkg
 
 
 def test_session_is_verified_and_shared(registry_dir):

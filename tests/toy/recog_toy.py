@@ -9,7 +9,7 @@ import time
 
 from pydantic import Field
 
-from platform_core import ModelSpec, Packet, Packets, Params, RendererSpec, SourceSpec, hookimpl
+from platform_core import Kind, ModelSpec, Packet, Packets, Params, RendererSpec, SourceSpec, hookimpl
 from platform_core.errors import InputError
 
 
@@ -178,6 +178,11 @@ class Sink:
         if self.f:
             self.f.close()
             self.ctx.wrote(self.path)
+
+
+@hookimpl
+def recog_kinds():
+    return [Kind("number", "an int"), Kind("event", "a named event"), Kind("pair", "two packets' data")]
 
 
 @hookimpl

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from platform_core import ModelSpec, TaskSpec, hookimpl
-from recog_digits import tasks
-from recog_digits.reader import DigitReader, ReadParams
+from recog_digits.params import ReadParams
 
 
 @hookimpl
@@ -13,11 +12,11 @@ def recog_models():
         id="digits.read", version="0.1.0",
         summary="Read the digit string in an image: text, a box and a confidence per digit",
         consumes=("image",), produces=("digits",), params=ReadParams,
-        models=("digits.crnn", "digits.cnn"), factory=DigitReader,
+        models=("digits.crnn", "digits.cnn"), factory="recog_digits.reader:DigitReader",
     )]
 
 
 @hookimpl
 def recog_tasks():
     return [TaskSpec(name="digits", summary="MNIST digit CNN and ORAND-CAR-A digit-string CRNN",
-                     train=tasks.train, evaluate=tasks.evaluate)]
+                     train="recog_digits.tasks:train", evaluate="recog_digits.tasks:evaluate")]

@@ -5,42 +5,24 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
-from pydantic import Field
 
 from platform_core import models
 from platform_core.errors import ModelError
 from platform_core.kinds import Digit, DigitString, ImageFrame
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_digits import ctc, segment
 from recog_digits.nets import NUM_CLASSES
+from recog_digits.params import ReadParams
 from recog_digits.preprocess import READINGS, Ink, gray, ink_box, ink_map, mnist_like, strip
 
-DEFAULT_MODEL = "digits.crnn"
 ONE_DIGIT_ASPECT = 1.5  # ink at most this wide per unit of height may be a single digit (a flat 7 is about 1.4)
 USER_SUFFIXES = (".onnx", ".pt", ".pth", ".keras", ".h5")
 
 
 class NoDigitsWarning(UserWarning):
     """An image held no digits: the answer is an empty string."""
-
-
-class ReadParams(Params):
-    model: str = Field(DEFAULT_MODEL, description="model card id (digits.crnn: strings by CTC; digits.cnn: "
-                                                  "segmentation + MNIST CNN) or a path to a user's .onnx, .pt, "
-                                                  ".keras or .h5 model (a 28x28 classifier or a CTC reader)")
-    polarity: Literal["auto", "dark", "light"] = Field("auto", description="ink darker (dark) or lighter (light) "
-                                                                          "than the paper; auto guesses")
-    min_confidence: float = Field(0.3, ge=0, le=1, description="digits read with less confidence are dropped")
-    single: str | None = Field("digits.cnn", description="CTC readers: the classifier (card id or path) that reads "
-                                                         "ink about as wide as tall as one digit when it is surer "
-                                                         "than the string reader (lone digits); null: off")
-    readings: Literal["all", "one"] = Field("all", description="CTC readers: read the strip at several widths and "
-                                                               "margins and keep the string they agree on (all), or "
-                                                               "read it once (one: about 5x faster)")
-    max_pixels: int = Field(50_000_000, gt=0, description="larger images are refused")
 
 
 Predict = Callable[[np.ndarray], np.ndarray]

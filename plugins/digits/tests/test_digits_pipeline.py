@@ -2,28 +2,26 @@
 
 import json
 import shutil
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 from digits_testdata import FIXTURES
 
 from platform_core import models
+from platform_core.testing import cli
 from recog_digits import plugin
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def recog(*args, cwd=ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+recog = partial(cli, cwd=ROOT, timeout=120)
 
 
 def test_hooks_and_cards():
     (spec,) = plugin.recog_models()
     assert spec.id == "digits.read" and spec.consumes == ("image",) and spec.produces == ("digits",)
     for model_id in spec.models:
-        assert models.path(model_id).is_file()  # hash verified against registry/models/<id>.yaml
+        assert models.path(model_id).is_file()  # hash verified against recog_digits/cards/<id>.yaml
     (task,) = plugin.recog_tasks()
     assert task.name == "digits" and task.train(["nope"]) == 2
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from platform_core import ModelSpec, PreprocessorSpec, RendererSpec, hookimpl
-from platform_core.kinds import Kind
-from recog_fusion import renderers as r
-from recog_fusion.stages import (
-    Collect,
+from platform_core import Kind, ModelSpec, PreprocessorSpec, RendererSpec, hookimpl
+from recog_fusion.params import (
     CollectParams,
+    FileParams,
     FingeringParams,
-    FingeringStage,
     NotesFingeringParams,
-    NotesFingeringStage,
+    OverlayParams,
     TakeParams,
-    TakeStage,
 )
 
 
@@ -29,9 +25,11 @@ def recog_preprocessors():
     return [
         PreprocessorSpec(id="fusion.take", version="0.1.0",
                          summary="A video's hands per frame and its keyboard (keys and pitches), at the end",
-                         consumes=("image", "hands"), produces=("take",), params=TakeParams, factory=TakeStage),
+                         consumes=("image", "hands"), produces=("take",), params=TakeParams,
+                         factory="recog_fusion.stages:TakeStage"),
         PreprocessorSpec(id="fusion.collect", version="0.1.0", summary="All the notes of a take, at the end",
-                         consumes=("notes",), produces=("notes",), params=CollectParams, factory=Collect),
+                         consumes=("notes",), produces=("notes",), params=CollectParams,
+                         factory="recog_fusion.stages:Collect"),
     ]
 
 
@@ -41,29 +39,29 @@ def recog_models():
         ModelSpec(id="fusion.fingering", version="0.1.0",
                   summary="Hand and finger of each note from a take and its notes (audio-video offset estimated)",
                   consumes=("take", "notes"), produces=("fingering",), params=FingeringParams,
-                  factory=FingeringStage),
+                  factory="recog_fusion.stages:FingeringStage"),
         ModelSpec(id="fusion.fingering-notes", version="0.1.0",
                   summary="A plausible hand and finger for each note from the notes alone (cost model)",
                   consumes=("notes",), produces=("fingering",), params=NotesFingeringParams,
-                  factory=NotesFingeringStage),
+                  factory="recog_fusion.stages:NotesFingeringStage"),
     ]
 
 
-def _renderer(id_: str, summary: str, factory, params=r.FileParams) -> RendererSpec:
+def _renderer(id_: str, summary: str, writer: str, params=FileParams) -> RendererSpec:
     return RendererSpec(id=id_, version="0.1.0", summary=summary, consumes=("fingering",), params=params,
-                        factory=factory)
+                        factory=f"recog_fusion.renderers:{writer}")
 
 
 @hookimpl
 def recog_renderers():
     return [
-        _renderer("fusion.jsonl", "One line per note with hand and finger (<stem>.fingering.jsonl)", r.JsonlWriter),
-        _renderer("fusion.midi", "Two-track MIDI, fingers as text events (<stem>.fingered.mid)", r.MidiWriter),
-        _renderer("fusion.musicxml", "Piano score with fingering marks (<stem>.fingered.musicxml)", r.MusicXmlWriter),
+        _renderer("fusion.jsonl", "One line per note with hand and finger (<stem>.fingering.jsonl)", "JsonlWriter"),
+        _renderer("fusion.midi", "Two-track MIDI, fingers as text events (<stem>.fingered.mid)", "MidiWriter"),
+        _renderer("fusion.musicxml", "Piano score with fingering marks (<stem>.fingered.musicxml)", "MusicXmlWriter"),
         _renderer("fusion.keyframes", "Joints per hand per frame in keyboard metres, press/release events "
-                                      "(<stem>.keyframes.json)", r.KeyframesWriter),
+                                      "(<stem>.keyframes.json)", "KeyframesWriter"),
         _renderer("fusion.bvh", "A BVH per hand on the hands plugin's skeleton (<stem>.left.bvh, .right.bvh)",
-                  r.BvhWriter),
+                  "BvhWriter"),
         _renderer("fusion.overlay", "The video with keys, sounding keys and fingers drawn (<stem>.overlay.mp4)",
-                  r.OverlayWriter, r.OverlayParams),
+                  "OverlayWriter", OverlayParams),
     ]

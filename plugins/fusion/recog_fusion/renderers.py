@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
-
 from platform_core.errors import InputError
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_fusion.model import Fingering
-
-
-class FileParams(Params):
-    path: str | None = Field(None, description="output file; may use {stem} and {out} (default: <out>/<stem><suffix>)")
-
-
-class OverlayParams(FileParams):
-    fps: float | None = Field(None, gt=0, description="frame rate (None: the video's)")
+from recog_fusion.params import FileParams
 
 
 class _Writer:

@@ -4,20 +4,14 @@
 from __future__ import annotations
 
 import time
-from typing import Literal
 
 import numpy as np
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import HandsFrame, ImageFrame, NoteEvent, NoteEvents, Packet
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_fusion.model import Fingering, Take
-
-
-class TakeParams(Params):
-    keyboard_every_s: float = Field(1.0, gt=0, description="seconds between the frames kept to find the keyboard")
-    keyboard_frames: int = Field(25, ge=2, description="most frames kept to find the keyboard (their median)")
+from recog_fusion.params import CollectParams, FingeringParams, NotesFingeringParams, TakeParams
 
 
 class TakeStage:
@@ -65,10 +59,6 @@ class TakeStage:
         return take
 
 
-class CollectParams(Params):
-    pass
-
-
 class Collect:
     """``fusion.collect``: note events in; at the end all of them as one packet (also when there were none)."""
 
@@ -81,15 +71,6 @@ class Collect:
 
     def flush(self) -> NoteEvents:
         return NoteEvents(sorted(self.notes, key=lambda n: (n.onset, n.pitch)))
-
-
-class FingeringParams(Params):
-    offset_s: float | None = Field(None, description="audio time minus video time, seconds (None: estimate it)")
-    max_offset_s: float = Field(1.0, gt=0, le=10, description="the estimate searches offsets within +- this")
-    rule: Literal["constraints", "nearest"] = Field(
-        "constraints", description="constraints: distance along and across the keys, distinct fingers per chord, "
-                                   "one key per finger at a time; nearest: the fingertip nearest the key (baseline)")
-    chord_s: float = Field(0.05, ge=0, description="notes with onsets this close form a chord")
 
 
 class FingeringStage:
@@ -112,12 +93,6 @@ class FingeringStage:
         if self.answer is None:
             raise InputError(f"{self.input}: no video frames or no audio reached fusion.fingering")
         return self.answer.result()
-
-
-class NotesFingeringParams(Params):
-    split: int | None = Field(None, ge=21, le=108, description="lowest pitch of the right hand (None: chosen per "
-                                                               "passage by the cost model)")
-    fps: float = Field(30.0, gt=0, le=240, description="frame rate of the keyframes")
 
 
 class NotesFingeringStage:

@@ -3,31 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
-from pydantic import Field
 
-from platform_core import AudioChunk, Classification, Context, Params
+from platform_core import AudioChunk, Classification, Context
 from platform_core.errors import InputError
 from recog_genre.audio import prepare
 from recog_genre.classifier import FeatureClassifier
 from recog_genre.features import Analysis, analyse
-from recog_genre.fusion import TEMPERATURE
-
-
-class ClassifyParams(Params):
-    method: Literal["combined", "tags", "features"] = Field(
-        "combined", description="combined: the feature model and the musicnn tagger (streamed, with a not-music "
-        "verdict); tags: the tagger's genre tags alone (streamed); features: the feature model alone over the "
-        "whole input (v0.1)")
-    model: str = Field("genre.features", description="model card id, or an .onnx from `recog train genre`")
-    temperature: float = Field(TEMPERATURE, gt=0, description="softmax temperature of the combined scores")
-    segment: float = Field(3.0, gt=0, description="length in seconds of the windows reported in `segments`")
-    context: float = Field(10.0, ge=1, description="seconds of audio around each segment whose statistics score it "
-                           "(method features; combined scores 3 s tagger patches)")
-    clip: float = Field(30.0, ge=1, description="length in seconds of the feature model's windows (features: 15 s "
-                        "hop; combined: consecutive)")
+from recog_genre.params import ClassifyParams
 
 
 @dataclass

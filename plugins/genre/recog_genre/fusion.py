@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from recog_genre.labels import GENRES
+from recog_genre.params import TEMPERATURE
 
 # Fixed before any genre was scored, from the tag names alone: the tags that name each genre (or, for disco,
 # its dance and funk sound). Neither tagger has a reggae tag; reggae gets the mean evidence of the others.
@@ -20,10 +21,6 @@ GENRE_TAGS: dict[str, tuple[str, ...]] = {
     "reggae": (),
     "rock": ("mtt:rock", "msd:rock", "msd:classic rock", "msd:hard rock"),
 }
-# Softmax temperature of the combined log-scores: the one number fitted on the 30 validation excerpts (negative
-# log-likelihood; bench/genre.py: fitted on two tracks per genre and scored on the third, 0.79-0.92, held-out NLL
-# 0.828 against 0.833 at T = 1). This is the fit on all 30. It moves no label.
-TEMPERATURE = 0.84
 
 # Not-music cues (tagger.cues), medians over the 3 s patches; music on the validation excerpts: variation
 # >= 1.1 dB, low-energy share <= 0.27; white, pink and brown noise 0.50-0.52 dB; eSpeak speech 0.38-0.41.

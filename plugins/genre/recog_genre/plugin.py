@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from platform_core import ModelSpec, RendererSpec, TaskSpec, hookimpl
-from recog_genre.classify import ClassifyParams, genre_classifier
-from recog_genre.tags import MusicTagger, TagsParams
-from recog_genre.timeline import Timeline, TimelineParams
+from recog_genre.params import ClassifyParams, TagsParams, TimelineParams
 
 
 @hookimpl
@@ -14,33 +12,21 @@ def recog_models():
                       summary="Music genre (GTZAN's 10) of an audio input, as a whole and per window; "
                       "says 'not music' for silence, noise and speech",
                       consumes=("audio",), produces=("classification",), params=ClassifyParams,
-                      models=("genre.features", "genre.musicnn"), factory=genre_classifier),
+                      models=("genre.features", "genre.musicnn"), factory="recog_genre.classify:genre_classifier"),
             ModelSpec(id="genre.tags", version="0.1.0",
                       summary="Music tags (musicnn: 50 MagnaTagATune + 50 Million Song Dataset) per input and per 3 s",
                       consumes=("audio",), produces=("classification",), params=TagsParams,
-                      models=("genre.musicnn",), factory=MusicTagger)]
+                      models=("genre.musicnn",), factory="recog_genre.tags:MusicTagger")]
 
 
 @hookimpl
 def recog_renderers():
     return [RendererSpec(id="genre.timeline", version="0.1.0", summary="Genre scores over time as <stem>.genre.png",
-                         consumes=("classification",), params=TimelineParams, factory=Timeline)]
-
-
-def _train(args: list[str]) -> int:
-    from recog_genre.train import train
-
-    return train(args)
-
-
-def _evaluate(args: list[str]) -> int:
-    from recog_genre.train import evaluate
-
-    return evaluate(args)
+                         consumes=("classification",), params=TimelineParams, factory="recog_genre.timeline:Timeline")]
 
 
 @hookimpl
 def recog_tasks():
     return [TaskSpec(name="genre", summary="genre models: kNN+PCA, CNN, BiLSTM on mel spectrograms, and the "
                      "feature model; --data DIR/<genre>/<files> or --table features.csv",
-                     train=_train, evaluate=_evaluate)]
+                     train="recog_genre.train:train", evaluate="recog_genre.train:evaluate")]

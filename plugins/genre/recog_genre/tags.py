@@ -5,15 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from pydantic import Field
 
-from platform_core import AudioChunk, Classification, Context, Params
+from platform_core import AudioChunk, Classification, Context
 from platform_core.errors import InputError
+from recog_genre.params import TagsParams
 from recog_genre.tagger import Tagger, TagStream
-
-
-class TagsParams(Params):
-    top: int = Field(10, ge=1, le=100, description="how many tags to report, for the input and for each patch")
 
 
 @dataclass

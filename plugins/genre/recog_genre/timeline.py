@@ -5,14 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from pydantic import Field
 
-from platform_core import Context, Params, jsonable
+from platform_core import Context, jsonable
 from recog_genre.labels import GENRES
-
-
-class TimelineParams(Params):
-    path: str | None = Field(None, description="output file; default <out>/<stem>.genre.png; may use {stem} and {out}")
+from recog_genre.params import TimelineParams
 
 
 def draw(answer: dict, path: Path, title: str = "") -> Path:

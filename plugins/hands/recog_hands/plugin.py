@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from platform_core import ModelSpec, RendererSpec, hookimpl
-from recog_hands.renderers import BvhParams, HandsBvh, JsonlParams, LandmarksJsonl
-from recog_hands.stage import HandLandmarks, LandmarksParams
+from recog_hands.params import BvhParams, JsonlParams, LandmarksParams
 
 
 @hookimpl
@@ -12,7 +11,7 @@ def recog_models():
     return [ModelSpec(
         id="hands.landmarks", version="0.1.0",
         summary="Hand landmarks (21 points, handedness, world coordinates) with stable track ids (MediaPipe)",
-        consumes=("image",), produces=("hands",), params=LandmarksParams, factory=HandLandmarks,
+        consumes=("image",), produces=("hands",), params=LandmarksParams, factory="recog_hands.stage:HandLandmarks",
         models=("hands.landmarker-full", "hands.landmarker-lite"))]
 
 
@@ -21,8 +20,8 @@ def recog_renderers():
     return [
         RendererSpec(id="hands.landmarks-jsonl", version="0.1.0",
                      summary="Hand landmarks per frame as JSON lines (<stem>.landmarks.jsonl)",
-                     consumes=("hands",), params=JsonlParams, factory=LandmarksJsonl),
+                     consumes=("hands",), params=JsonlParams, factory="recog_hands.renderers:LandmarksJsonl"),
         RendererSpec(id="hands.bvh", version="0.1.0",
                      summary="Hand skeleton animation per track as BVH (<stem>.hand<id>.bvh)",
-                     consumes=("hands",), params=BvhParams, factory=HandsBvh),
+                     consumes=("hands",), params=BvhParams, factory="recog_hands.renderers:HandsBvh"),
     ]

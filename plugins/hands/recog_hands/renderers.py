@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Literal
 
 import numpy as np
-from pydantic import Field
 
-from platform_core import Context, HandsFrame, Packet, Params
+from platform_core import Context, HandsFrame, Packet
 from platform_core.errors import InputError
 from recog_hands.bvh import to_bvh_axes, write_bvh
+from recog_hands.params import BvhParams, JsonlParams
 
 
 def _hands_frame(packet: Packet, who: str) -> HandsFrame:
@@ -28,10 +27,6 @@ def frame_record(t: float, frame: HandsFrame) -> dict:
                    "world_landmarks": np.round(np.asarray(h.world_landmarks, dtype=float), 5).tolist()}
                   for h in frame.hands],
     }
-
-
-class JsonlParams(Params):
-    path: str | None = Field(None, description="output file; default <out>/<stem>.landmarks.jsonl ({stem}, {out})")
 
 
 class LandmarksJsonl:
@@ -54,14 +49,6 @@ class LandmarksJsonl:
             self._file.close()
             self._file = None
             self.context.wrote(self.path)
-
-
-class BvhParams(Params):
-    space: Literal["world", "image"] = Field(
-        "world", description="world: metric world landmarks in centimetres (hand-centred); "
-                             "image: pixels, following the hand across the frame")
-    min_frames: int = Field(5, ge=1, description="tracks seen in fewer frames are not written")
-    fps: float | None = Field(None, gt=0, description="frame rate of the BVH; default: the stream's median")
 
 
 class HandsBvh:

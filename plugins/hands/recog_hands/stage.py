@@ -4,39 +4,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
-from pydantic import Field
 
-from platform_core import Context, Hand, HandsFrame, ImageFrame, Packet, Packets, Params
+from platform_core import Context, Hand, HandsFrame, ImageFrame, Packet, Packets
 from platform_core.errors import InputError
 from recog_hands.landmarker import Detection, Landmarker, check_image
 from recog_hands.one_euro import OneEuroFilter
+from recog_hands.params import LandmarksParams
 from recog_hands.photo import detect_photo
 from recog_hands.tracker import HandTracker
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
-
-
-class LandmarksParams(Params):
-    variant: Literal["full", "lite"] = Field("full", description="landmark model: full (more accurate) or lite")
-    mode: Literal["auto", "image", "video", "live"] = Field(
-        "auto", description="MediaPipe running mode; auto: image for still images, live for live sources, else video")
-    num_hands: int = Field(2, ge=1, le=8, description="most hands found per frame")
-    min_detection_confidence: float = Field(0.5, ge=0, le=1, description="palm detector threshold")
-    min_presence_confidence: float = Field(0.5, ge=0, le=1, description="hand presence threshold")
-    min_tracking_confidence: float = Field(0.5, ge=0, le=1, description="below this, video mode re-detects palms")
-    photo_confidence: float = Field(0.2, ge=0, le=1, description="still images (image mode): palm detection and "
-                                                                 "hand presence threshold")
-    second_look: bool = Field(True, description="still images: when no hand is found, look again at the photo "
-                                                "padded, in overlapping tiles, turned")
-    mirror: bool = Field(False, description="the frames are mirrored (selfie camera): swap Left and Right")
-    smoothing: bool = Field(False, description="smooth landmarks over time with a One Euro filter per track")
-    min_cutoff: float = Field(1.0, gt=0, description="One Euro: cutoff at rest, Hz (lower: smoother, more lag)")
-    beta: float = Field(0.05, ge=0, description="One Euro: cutoff increase per pixel/s of speed (higher: less lag)")
-    d_cutoff: float = Field(1.0, gt=0, description="One Euro: cutoff of the speed estimate, Hz")
-    reid_seconds: float = Field(10.0, ge=0, description="a hand re-entering within this time regains its track id")
 
 
 class HandLandmarks:

@@ -17,14 +17,13 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import soxr
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import AudioChunk, Packet
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
+from recog_io.params import AudioFileParams
 from recog_io.paths import existing_file, require_path
 
-EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".mp4", ".mkv", ".mov", ".webm")
 SOUNDFILE_EXTENSIONS = {".wav", ".flac", ".ogg", ".oga", ".mp3", ".aif", ".aiff"}
 BLOCK = 1 << 16  # frames decoded at a time
 MAX_WHOLE_S = 30 * 60  # the longest audio read whole (chunk_s: None); chunked reading has no limit
@@ -205,15 +204,6 @@ def audio_packets(path: str | Path, sample_rate: int | None = None, mono: bool =
         buffered, held = [data[n:]], len(data) - n
     if held:
         yield Packet(emitted / rate, AudioChunk(np.concatenate(buffered), rate, src), "audio")
-
-
-class AudioFileParams(Params):
-    path: str | None = Field(None, description="audio file (wav, flac, ogg, mp3, m4a) or a video's audio track "
-                                               "(mp4, mkv, mov, webm); --input overrides it")
-    sample_rate: int | None = Field(None, gt=0, description="resample to this rate in Hz (None: the file's rate)")
-    mono: bool = Field(False, description="average the channels into one")
-    chunk_s: float | None = Field(None, gt=0, description="chunk length in seconds (None: the whole file at t=0, "
-                                                         "up to 30 minutes)")
 
 
 class AudioFileSource:

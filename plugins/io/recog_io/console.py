@@ -5,20 +5,16 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from pydantic import Field
 from rich.console import Console
 from rich.json import JSON
 from rich.table import Table
 
+from platform_core import kind as declared_kind
 from platform_core.kinds import AudioChunk, Classification, DigitString, HandsFrame, ImageFrame, NoteEvents, Score
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_io.music import note_name, score_events
+from recog_io.params import ConsoleParams
 from recog_io.records import to_record, unpack
-
-
-class ConsoleParams(Params):
-    top: int = Field(5, ge=1, description="how many scores to list for a classification")
-    max_rows: int = Field(200, ge=1, description="rows shown per table (notes, score events); the rest are counted")
 
 
 def _digits(d: DigitString, p: ConsoleParams):
@@ -106,11 +102,16 @@ class ConsoleRenderer:
     def __init__(self, params: ConsoleParams, context: Context, console: Console | None = None):
         self.params = params
         self.console = console or Console(file=sys.stdout)
+        self.kinds: dict = {}  # kind name -> its declaration (None when undeclared), looked up once
 
     def __call__(self, *items: Any) -> None:
         for item in items:
             t, kind, data = unpack(item)
-            view = renderable(data, self.params)
+            if kind not in self.kinds:
+                self.kinds[kind] = declared_kind(kind)
+            declared = self.kinds[kind]
+            shown = declared.show(data) if declared is not None else None
+            view = renderable(data, self.params) if shown is None else shown
             stamp = "" if t is None else f"[cyan]t={t:.3f}s[/cyan] "
             if isinstance(view, str):
                 self.console.print(stamp + view, highlight=False, soft_wrap=True)

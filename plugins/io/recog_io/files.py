@@ -6,15 +6,9 @@ import csv
 import json
 from typing import Any
 
-from pydantic import Field
-
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
+from recog_io.params import FileParams
 from recog_io.records import header, rows, to_record, unpack
-
-
-class FileParams(Params):
-    path: str | None = Field(None, description="output file; may use {stem} and {out} (default: <out>/<stem>"
-                                               "<suffix>, nothing when the run has no --out)")
 
 
 def _record(items: tuple) -> tuple[float | None, Any]:

@@ -9,14 +9,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import Image
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame, Packet
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
+from recog_io.params import ImageFileParams
 from recog_io.paths import existing_file, require_path
 
-EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 MAX_PIXELS = 100_000_000  # refuse images above 100 megapixels before decoding them
 
 # EXIF orientation tag -> how to turn the stored pixels upright
@@ -121,11 +120,6 @@ def image_packets(path: str | Path) -> Iterator[Packet]:
     yield Packet(0.0, ImageFrame(read_image(path), source=str(path), index=0), "image")
 
 
-class ImageFileParams(Params):
-    path: str | None = Field(None, description="image file (png, jpg, bmp, tif, webp), or a video file whose "
-                                               "frames are read in turn; --input overrides it")
-
-
 class ImageFileSource:
     """One image file as one ``image`` packet at t=0 (a video file: its frames, stamped with media time)."""
 
@@ -133,7 +127,7 @@ class ImageFileSource:
         self.path = params.path
 
     def packets(self) -> Iterator[Packet]:
-        from recog_io.video_file import EXTENSIONS as VIDEO  # video_file imports this module
+        from recog_io.params import VIDEO_EXTENSIONS as VIDEO
         from recog_io.video_file import video_packets
 
         path = require_path(self.path, "image-file")

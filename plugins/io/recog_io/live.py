@@ -7,18 +7,11 @@ import time
 from collections.abc import Iterator
 
 import cv2
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import AudioChunk, ImageFrame, Packet
-from platform_core.specs import Context, Params
-
-
-class WebcamParams(Params):
-    device: int | str = Field(0, description="camera index (0 = first camera) or a stream URL (rtsp://, http://)")
-    width: int | None = Field(None, gt=0, description="requested frame width in pixels (None: the camera's)")
-    height: int | None = Field(None, gt=0, description="requested frame height in pixels (None: the camera's)")
-    fps: float | None = Field(None, gt=0, description="requested frame rate (None: the camera's)")
+from platform_core.specs import Context
+from recog_io.params import MicrophoneParams, WebcamParams
 
 
 def _camera_name(device: int | str) -> str:
@@ -61,13 +54,6 @@ class WebcamSource:
                 index += 1
         finally:
             cap.release()
-
-
-class MicrophoneParams(Params):
-    device: int | str | None = Field(None, description="input device index or name (None: the default input)")
-    sample_rate: int = Field(16000, gt=0, description="sample rate in Hz")
-    channels: int = Field(1, ge=1, description="number of channels")
-    chunk_s: float = Field(0.1, gt=0, description="length of each packet in seconds")
 
 
 def _sounddevice():

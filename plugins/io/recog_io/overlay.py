@@ -9,19 +9,17 @@ import tempfile
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import cv2
 import numpy as np
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_io.draw import draw
-from recog_io.image_file import EXTENSIONS as IMAGE_EXTENSIONS
+from recog_io.params import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, OverlayParams
 from recog_io.records import unpack
-from recog_io.video_file import EXTENSIONS as VIDEO_EXTENSIONS
 
 
 def _split(items: tuple, renderer: str) -> tuple[float | None, ImageFrame, list]:
@@ -62,16 +60,6 @@ def pick_codec(codec: str) -> str:
     if codec != "auto":
         return codec
     return "avc1" if fourcc_works("avc1") else "mp4v"
-
-
-class OverlayParams(Params):
-    path: str | None = Field(None, description="output file; may use {stem} and {out} (default: <out>/<stem>"
-                                               ".overlay.png for a still image, <out>/<stem>.overlay.mp4 for a "
-                                               "video's frames; nothing when the run has no --out)")
-    fps: float | None = Field(None, gt=0, description="frame rate of an MP4 (None: from the first two frames' "
-                                                      "times, 30 for a single frame)")
-    codec: Literal["auto", "avc1", "mp4v"] = Field("auto", description="MP4 codec; auto: H.264 when available, "
-                                                                       "else MPEG-4")
 
 
 def still_image(frame: ImageFrame, default: bool) -> bool:

@@ -5,28 +5,19 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from pydantic import Field
 
 from platform_core.kinds import AudioChunk, Classification, NoteEvents
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_io.music import note_name
+from recog_io.params import PlotParams
 from recog_io.records import flatten, to_record, unpack
 
 MAX_SERIES = 8
-
-
-class PlotParams(Params):
-    path_fields: ClassVar[tuple[str, ...]] = ("kind",)  # output path template fields beyond {stem} and {out}
-    path: str | None = Field(None, description="output PNG; may use {stem}, {out} and {kind} (default: "
-                                               "<out>/<stem>.<kind>.png, nothing when the run has no --out)")
-    width: float = Field(10.0, gt=0, description="figure width in inches")
-    height: float = Field(4.0, gt=0, description="figure height in inches")
-    dpi: int = Field(100, ge=20, le=600, description="dots per inch")
 
 
 def piano_roll(fig: Figure, notes: list) -> None:

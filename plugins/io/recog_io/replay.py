@@ -5,33 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal
-
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import Packet
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_io import audio_file, image_file, video_file
+from recog_io.params import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, ReplayParams
+from recog_io.params import REPLAY_EXTENSIONS as EXTENSIONS
 from recog_io.paths import require_path
-
-EXTENSIONS = tuple(dict.fromkeys(image_file.EXTENSIONS + video_file.EXTENSIONS + audio_file.EXTENSIONS))
-
-
-class ReplayParams(Params):
-    path: str | None = Field(None, description="image, video or audio file; --input overrides it")
-    speed: float = Field(1.0, gt=0, description="playback speed: 2.0 plays twice as fast as real time")
-    media: Literal["auto", "image", "video", "audio"] = Field(
-        "auto", description="what to replay: auto picks by extension (video files give their frames); "
-                            "'audio' replays a video's audio track")
-    chunk_s: float = Field(0.1, gt=0, description="audio chunk length in seconds")
 
 
 def media_of(path: str | Path) -> str:
     """``image``, ``video`` or ``audio``, by the file's extension."""
     suffix = Path(path).suffix.lower()
-    for media, exts in (("image", image_file.EXTENSIONS), ("video", video_file.EXTENSIONS),
-                        ("audio", audio_file.EXTENSIONS)):
+    for media, exts in (("image", IMAGE_EXTENSIONS), ("video", VIDEO_EXTENSIONS), ("audio", AUDIO_EXTENSIONS)):
         if suffix in exts:
             return media
     raise InputError(f"{path}: replay cannot tell the media type of {suffix or 'a file without extension'!r} "

@@ -7,16 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
-from pydantic import Field, model_validator
 
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame, Packet
-from platform_core.specs import Context, Params
-from recog_io.image_file import EXTENSIONS as IMAGE_EXTENSIONS
+from platform_core.specs import Context
 from recog_io.image_file import image_packets
+from recog_io.params import IMAGE_EXTENSIONS, VideoFileParams
 from recog_io.paths import existing_file, require_path
-
-EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".webm")
 
 
 def open_video(path: str | Path) -> tuple[cv2.VideoCapture, float]:
@@ -65,20 +62,6 @@ def video_packets(path: str | Path, start_s: float = 0.0, end_s: float | None = 
     if kept == 0:
         raise InputError(f"{path}: no frames from start_s={start_s} s (the video has {index} frames, "
                          f"{last_t:.3f} s)")
-
-
-class VideoFileParams(Params):
-    path: str | None = Field(None, description="video file (mp4, avi, mov, mkv, webm), or a still image read as "
-                                               "one frame at t=0; --input overrides it")
-    start_s: float = Field(0.0, ge=0, description="first media time to read, seconds")
-    end_s: float | None = Field(None, gt=0, description="stop before this media time, seconds (None: to the end)")
-    every_nth: int = Field(1, ge=1, description="keep one frame in every_nth, counted from start_s")
-
-    @model_validator(mode="after")
-    def _range(self):
-        if self.end_s is not None and self.end_s <= self.start_s:
-            raise ValueError(f"end_s ({self.end_s}) must be after start_s ({self.start_s})")
-        return self
 
 
 class VideoFileSource:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from platform_core.testing import cli
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def recog(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+recog = partial(cli, cwd=ROOT, timeout=120)
 
 
 def test_shipped_pipeline_runs_on_its_example(tmp_path):

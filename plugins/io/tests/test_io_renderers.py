@@ -25,7 +25,8 @@ from platform_core import (
 )
 from recog_io.console import ConsoleParams, ConsoleRenderer
 from recog_io.files import CsvRenderer, FileParams, JsonlRenderer, JsonRenderer
-from recog_io.overlay import ImageOverlay, OverlayParams, VideoOverlay
+from recog_io.overlay import ImageOverlay, VideoOverlay
+from recog_io.params import OverlayParams
 from recog_io.plot import PlotParams, PlotRenderer
 
 DIGITS = DigitString("42", [Digit("4", 0.91, (10, 10, 20, 30)), Digit("2", 0.85, (40, 10, 20, 30))], 0.88)

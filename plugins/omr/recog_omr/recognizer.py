@@ -9,9 +9,9 @@ import numpy as np
 
 from platform_core import models
 from platform_core.errors import ModelError
+from recog_omr.params import MODEL_ID
 from recog_omr.tokens import VOCAB
 
-MODEL_ID = "omr.crnn"
 STRIDE = 4
 
 

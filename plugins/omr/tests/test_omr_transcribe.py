@@ -1,8 +1,6 @@
 """The page transcriber end to end on rendered pages: exact pitches and durations, writers, refusals."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import cv2
@@ -12,16 +10,9 @@ import pytest
 from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame
 from platform_core.specs import Context
-from recog_omr.plugin import (
-    AbcFile,
-    FileParams,
-    MidiFile,
-    MusicXMLFile,
-    NoteList,
-    NotesParams,
-    Transcribe,
-    TranscribeParams,
-)
+from platform_core.testing import cli
+from recog_omr.components import AbcFile, MidiFile, MusicXMLFile, NoteList, Transcribe
+from recog_omr.params import FileParams, NotesParams, TranscribeParams
 
 ROOT = Path(__file__).resolve().parents[3]
 MELODY = [("G4", 1), ("A4", 1), ("B4", 1), ("C5", 0.5), ("B4", 0.5), ("A4", 0.5), ("G4", 0.5), ("F#4", 1),
@@ -83,8 +74,7 @@ def test_page_without_music_is_refused(transcribe):
 
 
 def test_sheet_pipeline_runs_on_the_example_page(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "platform_core", "run", str(ROOT / "pipelines/sheet.yaml"),
-                          "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=240)
+    run = cli("run", ROOT / "pipelines/sheet.yaml", "--out", tmp_path, cwd=ROOT, timeout=240)
     assert run.returncode == 0, run.stderr + run.stdout
     assert "m1" in run.stdout and "beat" in run.stdout
     for suffix in (".musicxml", ".mid", ".abc", ".overlay.png"):

@@ -71,6 +71,7 @@ class StreamingLogSpec:
     """
 
     def __init__(self):
+        _frames(np.zeros(N_FFT, np.float32), 1)  # import scipy and build the basis now, not on the first live chunk
         self._buf = np.zeros(N_FFT // 2, np.float32)  # the zero padding before the first sample
         self._start = -(N_FFT // 2)  # absolute sample index of _buf[0]
         self.frames_out = 0

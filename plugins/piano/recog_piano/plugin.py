@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from platform_core import ModelSpec, RendererSpec, TaskSpec, hookimpl
-from recog_piano import evaluation, renderers, stages, training
-from recog_piano.transcriber import MODEL_ID
+from recog_piano import params
+from recog_piano.params import MODEL_ID
 
 VERSION = "0.1.0"
 
@@ -14,12 +14,12 @@ def recog_models():
     return [
         ModelSpec(id="piano.transcribe", version=VERSION,
                   summary="Piano notes (pitch, onset, offset, velocity) from audio; streams chunk by chunk",
-                  consumes=("audio",), produces=("notes",), params=stages.TranscribeParams,
-                  models=(MODEL_ID,), factory=stages.Transcriber),
+                  consumes=("audio",), produces=("notes",), params=params.TranscribeParams,
+                  models=(MODEL_ID,), factory="recog_piano.stages:Transcriber"),
         ModelSpec(id="piano.basic-pitch", version=VERSION,
                   summary="Basic Pitch's notes from audio (comparison backend, whole take at the end)",
-                  consumes=("audio",), produces=("notes",), params=stages.BasicPitchParams,
-                  factory=stages.BasicPitch),
+                  consumes=("audio",), produces=("notes",), params=params.BasicPitchParams,
+                  factory="recog_piano.stages:BasicPitch"),
     ]
 
 
@@ -27,11 +27,11 @@ def recog_models():
 def recog_renderers():
     return [
         RendererSpec(id="piano.midi", version=VERSION, summary="<stem>.mid: the notes as a standard MIDI file",
-                     consumes=("notes",), params=renderers.MidiParams, factory=renderers.MidiWriter),
+                     consumes=("notes",), params=params.MidiParams, factory="recog_piano.renderers:MidiWriter"),
         RendererSpec(id="piano.roll", version=VERSION, summary="<stem>.pianoroll.png: a piano-roll picture",
-                     consumes=("notes",), params=renderers.RollParams, factory=renderers.RollWriter),
+                     consumes=("notes",), params=params.RollParams, factory="recog_piano.renderers:RollWriter"),
         RendererSpec(id="piano.print", version=VERSION, summary="Each note printed as it starts (live view)",
-                     consumes=("notes",), params=renderers.PrintParams, factory=renderers.NotePrinter),
+                     consumes=("notes",), params=params.PrintParams, factory="recog_piano.renderers:NotePrinter"),
     ]
 
 
@@ -39,4 +39,4 @@ def recog_renderers():
 def recog_tasks():
     return [TaskSpec(name="piano", summary="Train the piano transcriber on FluidSynth renders; evaluate it "
                                            "against Basic Pitch on held-out pieces",
-                     train=training.main, evaluate=evaluation.main)]
+                     train="recog_piano.training:main", evaluate="recog_piano.evaluation:main")]

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from pydantic import Field
-
 from platform_core.kinds import NoteEvent, NoteEvents
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_piano import midi, roll
 from recog_piano.notes import note_name
+from recog_piano.params import PrintParams
 
 
 def _collect(data, into: list[NoteEvent]) -> None:
     if isinstance(data, NoteEvents):
         into.extend(data.notes)
-
-
-class MidiParams(Params):
-    path: str | None = Field(None, description="output file (default: <out>/<stem>.mid); {stem} and {out} expand")
-    program: int = Field(0, ge=0, le=127, description="General MIDI program (0: acoustic grand piano)")
 
 
 class _NotesFile:
@@ -50,10 +44,6 @@ class MidiWriter(_NotesFile):
         midi.write(self.notes, path, self.params.program)
 
 
-class RollParams(Params):
-    path: str | None = Field(None, description="output file (default: <out>/<stem>.pianoroll.png)")
-
-
 class RollWriter(_NotesFile):
     """``piano.roll``: a piano-roll PNG of the stream's notes, ``<stem>.pianoroll.png``."""
 
@@ -61,10 +51,6 @@ class RollWriter(_NotesFile):
 
     def write(self, path) -> None:
         roll.draw(self.notes, path, title=f"{self.context.stem}: {len(self.notes)} notes")
-
-
-class PrintParams(Params):
-    pass
 
 
 class NotePrinter:

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import soxr
-from pydantic import Field
 
 from platform_core.errors import InputError
 from platform_core.kinds import AudioChunk, NoteEvent, NoteEvents, Packet
-from platform_core.specs import Context, Params
+from platform_core.specs import Context
 from recog_piano import basic_pitch_backend
 from recog_piano.audio import to_mono
 from recog_piano.decode import Thresholds
 from recog_piano.features import SAMPLE_RATE
 from recog_piano.notes import as_record
-from recog_piano.transcriber import MODEL_ID, Stream
+from recog_piano.params import BasicPitchParams, TranscribeParams
+from recog_piano.transcriber import Stream
 
 LOW_CONFIDENCE = 0.6  # mean onset probability under which a take is reported as low-confidence
 
@@ -28,14 +27,6 @@ class PianoNotes(NoteEvents):
     provisional, equal to the onset) — the live view."""
 
     started: list[NoteEvent] = field(default_factory=list)
-
-
-class TranscribeParams(Params):
-    model: str = Field(MODEL_ID, description="model card id or a path to an ONNX file with the same inputs")
-    onset_threshold: float | None = Field(None, gt=0, lt=1, description="onset probability that starts a note "
-                                                                        "(None: the value tuned for the model)")
-    frame_threshold: float | None = Field(None, gt=0, lt=1, description="frame probability that keeps a note "
-                                                                        "sounding (None: the tuned value)")
 
 
 class _Resampled:
@@ -120,10 +111,6 @@ class Transcriber:
         if self.audio.start is None:
             raise InputError(f"{self.input}: no audio reached the transcriber")
         return _result(self.notes, self.stream.time, "onsets-frames")
-
-
-class BasicPitchParams(Params):
-    mode: Literal["offline"] = Field("offline", description="Basic Pitch runs on the whole take at the end")
 
 
 class BasicPitch:

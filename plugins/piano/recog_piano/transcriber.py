@@ -9,8 +9,8 @@ from platform_core.errors import ModelError
 from platform_core.kinds import NoteEvent
 from recog_piano.decode import NoteDecoder, Thresholds
 from recog_piano.features import FLOOR, FPS, N_BINS, SAMPLE_RATE, StreamingLogSpec, logspec
+from recog_piano.params import MODEL_ID
 
-MODEL_ID = "piano.onsets-frames"
 BLOCK = 2048  # output frames per network call offline (65 s)
 
 

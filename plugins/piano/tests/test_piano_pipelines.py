@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import matplotlib.image as mpimg
 from piano_testing import matched
 
 from platform_core.kinds import NoteEvent
+from platform_core.testing import cli
 from recog_piano import fixtures, midi
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def recog(*args):
-    return subprocess.run([sys.executable, "-m", "platform_core", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=180)
+recog = partial(cli, cwd=ROOT, timeout=180)
 
 
 def records(out: Path) -> dict:

@@ -1,0 +1,1 @@
+"""recog-brightness: a recog plugin."""
