@@ -129,7 +129,20 @@ def test_records_and_files_match_the_local_pool_and_models_load_once_per_actor(c
     rows = [line.split("│")[1:-1] for line in r.stderr.splitlines() if line.count("│") == 5]
     actors = [(int(inputs), int(loaded)) for _, _, inputs, loaded in rows]
     assert len(actors) == 2 and sum(n for n, _ in actors) == 6
-    assert all(loaded == 1 for n, loaded in actors if n), actors  # one ONNX session per actor, however many inputs
+    # the reader's two models (CRNN strings, CNN single digits): loaded once per actor, however many inputs
+    assert all(loaded == 2 for n, loaded in actors if n), actors
+
+
+def test_the_python_api_runs_on_ray(cluster, numbers, tmp_path):
+    address, env, _ = cluster
+    code = ("import json, sys; from platform_core import run; "
+            "recs = run('pipelines/digits.yaml', sys.argv[1], out=sys.argv[2], workers=2, executor='ray', "
+            "address=sys.argv[3]); print(json.dumps(sorted(r.ok for r in recs)))")
+    r = subprocess.run([sys.executable, "-c", code, str(numbers), str(tmp_path / "out"), address],
+                       capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.strip().splitlines()[-1]) == [False] + [True] * 5
+    assert len(records(tmp_path / "out")) == 6
 
 
 def test_a_killed_worker_fails_nothing_else(cluster, numbers, tmp_path):

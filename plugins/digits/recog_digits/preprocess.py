@@ -13,6 +13,7 @@ STRIP_HEIGHT = 32  # the CRNN's input height
 STRIDE = 4  # CRNN columns per output frame
 MIN_CONTRAST = 24  # grey levels between background and ink below which an image is blank
 MAX_SIDE = 1600  # larger images are downscaled before the ink is looked for
+LONE_ASPECT = 1.5  # an image at most this wide per unit of height may hold a lone digit
 MNIST_CENTRE = 14.0  # where MNIST's digits have their centre of mass (mean over its test set: 13.99, 14.01)
 
 
@@ -66,7 +67,10 @@ def ink_map(g: np.ndarray, polarity: str = "auto") -> Ink:
         g = cv2.resize(g, (round(g.shape[1] / scale), round(g.shape[0] / scale)), interpolation=cv2.INTER_AREA)
     dark = dark_ink(g) if polarity == "auto" else polarity == "dark"
     inv = 255 - g if dark else g
-    k = max(15, min(g.shape) // 3, 4 * stroke_width(inv) + 1) | 1  # an opening narrower than a stroke eats ink
+    # an opening narrower than a stroke eats ink: sized to the strokes on a lone digit's image (about as wide as
+    # tall); strips of several digits (cheque amounts) keep the plain size, which their figures were measured with
+    lone = g.shape[1] <= LONE_ASPECT * g.shape[0]
+    k = max(15, min(g.shape) // 3, 4 * stroke_width(inv) + 1 if lone else 0) | 1
     background = cv2.morphologyEx(inv, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     ink = cv2.subtract(inv, background).astype(np.float32)
     contrast = float(np.percentile(ink, 99.7))

@@ -6,9 +6,10 @@ import numpy as np
 
 from platform_core.kinds import ImageFrame, Score
 from platform_core.specs import Context
+from recog_omr.components import Transcribe
 from recog_omr.generate import random_staves
 from recog_omr.overlay import CLASSES, UNSURE_COLOR, draw_overlay, label_text
-from recog_omr.plugin import Transcribe, TranscribeParams
+from recog_omr.params import TranscribeParams
 
 
 def _overlap(a, b):
