@@ -18,6 +18,8 @@ from pathlib import Path
 import librosa
 import numpy as np
 
+from recog_genre.logmel import one_blas_thread
+
 SR = 22050
 N_FFT = 2048
 HOP = 512
@@ -124,19 +126,6 @@ def hpss(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     harm, perc = _median(s, -1), _median(s, -2)
     return (s * librosa.util.softmask(harm, perc, power=2.0, split_zeros=True)) * phase, \
         (s * librosa.util.softmask(perc, harm, power=2.0, split_zeros=True)) * phase
-
-
-@functools.cache
-def _threadpools():
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
-def one_blas_thread():
-    """A context with BLAS on one thread: the spare OpenBLAS thread spins between the small matrix products of the
-    recipe and of the mel banks, which cost a quarter more CPU for the same analysis (133 s file, 2 cores)."""
-    return _threadpools().limit(limits=1, user_api="blas")
 
 
 @functools.cache

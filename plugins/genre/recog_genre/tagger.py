@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from platform_core import models
-from recog_genre.features import one_blas_thread
-from recog_genre.logmel import SR, PatchStream, logmel, mel_power
+from recog_genre.logmel import SR, PatchStream, logmel, mel_power, one_blas_thread
 
 MODEL = "genre.musicnn"
 BATCH = 1  # patches per ONNX call: each one more costs about 150 MB of front-end buffers, and is no faster
