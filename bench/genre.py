@@ -216,16 +216,21 @@ def excerpts(tmp: Path) -> None:
 def long_files(tmp: Path) -> None:
     clips = sorted((DATA / "validation").glob("*.wav"))
     y = np.concatenate([sf.read(c, dtype="float32")[0] for c in clips])  # every excerpt end to end
-    print("\n## long files (the excerpts end to end, and its first quarter): speed and peak memory of one run, "
-          "start-up included")
-    for part in (4, 1):
-        long = tmp / f"long{part}.wav"
-        sf.write(long, y[: len(y) // part], SR)
-        secs = len(y) // part / SR
+    print("\n## long files (the excerpts end to end, its first quarter, and its first 5 s for the start-up): speed and "
+          "peak memory of one run, start-up included; 'net' subtracts the 5 s run's CPU seconds (start-up: imports "
+          "of every plugin, sessions, numba caches)")
+    start = {}
+    for secs in (5.0, len(y) // 4 / SR, len(y) / SR):
+        long = tmp / f"long{secs:.0f}.wav"
+        sf.write(long, y[: int(secs * SR)], SR)
         for m in ("features", "combined"):
-            recs, wall, cpu, rss = recog_run(long, tmp / f"long{part}-{m}", f"classify.method={m}")
+            recs, wall, cpu, rss = recog_run(long, tmp / f"long{secs:.0f}-{m}", f"classify.method={m}")
+            start.setdefault(m, (secs, cpu))
+            s0, c0 = start[m]
+            net = f"net {(secs - s0) / (cpu - c0):6.1f}" if secs > s0 else f"{cpu:5.1f} CPU s"
             print(f"{secs:4.0f} s, {m + ': ' + METHODS[m]:50s} x real time {secs / wall:6.1f} wall / "
-                  f"{secs / cpu:6.1f} per CPU-second; peak RSS {rss:5.0f} MiB; label {recs[0]['result']['label']}")
+                  f"{secs / cpu:6.1f} per CPU-second ({net}); peak RSS {rss:5.0f} MiB; "
+                  f"label {recs[0]['result']['label']}")
 
 
 def not_music(tmp: Path) -> None:

@@ -18,6 +18,8 @@ from pathlib import Path
 import librosa
 import numpy as np
 
+from recog_genre.logmel import one_blas_thread
+
 SR = 22050
 N_FFT = 2048
 HOP = 512
@@ -139,7 +141,11 @@ def warm_up() -> None:
 def analyse(y: np.ndarray) -> Analysis:
     """Frame-level features of mono float audio at :data:`SR` (long files in overlapping blocks)."""
     warm_up()
-    y = np.ascontiguousarray(y, dtype=np.float32)
+    with one_blas_thread():
+        return _analyse(np.ascontiguousarray(y, dtype=np.float32))
+
+
+def _analyse(y: np.ndarray) -> Analysis:
     n = len(y)
     n_frames = 1 + n // HOP
     block = int(BLOCK_S * SR) // HOP * HOP

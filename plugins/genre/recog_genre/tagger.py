@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from platform_core import models
-from recog_genre.logmel import SR, PatchStream, logmel, mel_power
+from recog_genre.logmel import SR, PatchStream, logmel, mel_power, one_blas_thread
 
 MODEL = "genre.musicnn"
 BATCH = 1  # patches per ONNX call: each one more costs about 150 MB of front-end buffers, and is no faster
@@ -73,10 +73,15 @@ class TagStream:
 
     def push(self, y: np.ndarray) -> None:
         x = self.resampler.resample_chunk(y.astype(np.float32)) if self.resampler else y
-        for t, w in self.stream.push(x):
-            self._add(t, w)
+        with one_blas_thread():
+            for t, w in self.stream.push(x):
+                self._add(t, w)
 
     def end(self) -> list[Patch]:
+        with one_blas_thread():
+            return self._end()
+
+    def _end(self) -> list[Patch]:
         if self.resampler:
             for t, w in self.stream.push(self.resampler.resample_chunk(np.zeros(0, np.float32), last=True)):
                 self._add(t, w)
