@@ -17,8 +17,6 @@ import pytest
 from conftest import TOY, make_dist
 from platform_core import plugins
 
-pytest.importorskip("starlette")
-pytest.importorskip("multipart")
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")  # Starlette >= 1.0
 
 PIPELINE = """version: 1
@@ -219,7 +217,6 @@ def test_recog_serve_listens_on_localhost_and_refuses_missing_pipelines(servetoy
 
 
 def test_a_score_verovio_cannot_read_is_offered_as_a_download_with_a_note(tmp_path):
-    pytest.importorskip("verovio")
     from platform_core.serve import views
 
     bad = tmp_path / "x.musicxml"

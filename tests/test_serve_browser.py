@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-
-from platform_core import plugins
+import uvicorn
+from playwright import sync_api
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,14 +22,7 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 RUN_TIMEOUT_MS = 240_000  # a cold start loads the models on a busy two-core machine
 
-sync_api = pytest.importorskip("playwright.sync_api")
-uvicorn = pytest.importorskip("uvicorn")
-pytest.importorskip("starlette")
-if not os.path.exists(CHROMIUM):
-    pytest.skip("no Chromium (Debian package `chromium`)", allow_module_level=True)
-missing = {"omr.transcribe", "digits.read", "piano.transcribe"} - set(plugins.registry().components)
-if missing:
-    pytest.skip(f"plugins not installed for {', '.join(sorted(missing))}", allow_module_level=True)
+assert os.path.exists(CHROMIUM), "no Chromium: scripts/install installs the Debian package `chromium`"
 
 
 @pytest.fixture(scope="module")

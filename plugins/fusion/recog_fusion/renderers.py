@@ -21,9 +21,6 @@ class _Writer:
         if path is not None and self.write(fingering, path) is not None:
             self.context.wrote(path)
 
-    def write(self, f: Fingering, path):
-        raise NotImplementedError
-
 
 class JsonlWriter(_Writer):
     suffix = ".fingering.jsonl"

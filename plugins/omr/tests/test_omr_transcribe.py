@@ -113,8 +113,11 @@ def test_a_table_under_the_music_is_reported_not_read_and_the_music_is_kept(tran
     assert capsys.readouterr().out.count("not read: notes unsure") == len(unread)
 
 
-@pytest.mark.skipif(not Path("/work/shared/data/hands/hands.jpg").is_file(), reason="shared data not present")
+HANDS_PHOTO = ROOT.parent / "shared" / "data" / "hands" / "hands.jpg"
+
+
+@pytest.mark.skipif(not HANDS_PHOTO.is_file(), reason="../shared/data is not on this machine")
 def test_a_real_photo_without_music_is_refused(transcribe):
-    photo = cv2.imread("/work/shared/data/hands/hands.jpg")
+    photo = cv2.imread(str(HANDS_PHOTO))
     with pytest.raises(InputError, match="hands.jpg: no music staves"):
         transcribe(ImageFrame(photo, "hands.jpg"))
