@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platform_core import plugins
+from platform_core import entrypoints, plugins
 from platform_core.errors import PipelineError
 
 
 def packages() -> dict[str, Path]:
     """Plugin name -> folder of its top-level package: the installed plugins and those of the current registry."""
     out: dict[str, Path] = {}
-    for ep in plugins.installed():
-        folder = plugins.package_dir(plugins.package_of(ep.value.split(":")[0]))
+    for ep in entrypoints.installed():
+        folder = plugins.package_dir(plugins.package_of(ep.module))
         if folder is not None:
             out.setdefault(ep.name, folder)
     for name, p in (plugins._override[-1].plugins.items() if plugins._override else ()):

@@ -1,4 +1,5 @@
-"""Plugin manager: discovers plugins in the ``recog.plugins`` entry point group and indexes what they provide.
+"""Plugin manager: discovers plugins in the ``recog.plugins`` entry point group (:mod:`platform_core.entrypoints`)
+and indexes what they provide.
 
 A plugin that cannot be used (it fails to import, implements an unknown hook, claims an id, kind or
 task another plugin has, puts a component outside its namespace, or declares a component with an
@@ -8,7 +9,6 @@ unknown kind) is disabled with a warning naming it and why; the other plugins ke
 from __future__ import annotations
 
 import difflib
-import importlib.metadata
 import importlib.util
 import os
 import warnings
@@ -20,11 +20,10 @@ from types import ModuleType
 
 import pluggy
 
-from platform_core import hookspecs
+from platform_core import entrypoints, hookspecs
 from platform_core.kinds import ANY, BUILTIN_KINDS, Kind
 from platform_core.specs import ComponentSpec, TaskSpec
 
-GROUP = "recog.plugins"
 COMPONENT_HOOKS = ("recog_sources", "recog_preprocessors", "recog_models", "recog_renderers")
 BUILTIN_PLUGIN = "io"  # its generic sources and renderers keep bare ids (`image-file`, `jsonl`): see docs/plugins/io.md
 
@@ -77,16 +76,6 @@ class Registry:
         return [p.package for n, p in sorted(self.plugins.items()) if p.package and n not in self.broken]
 
 
-def _distribution(ep: importlib.metadata.EntryPoint) -> str:
-    dist = getattr(ep, "dist", None)
-    return f"{dist.name} {dist.version}" if dist is not None else ep.value
-
-
-def installed() -> list[importlib.metadata.EntryPoint]:
-    """The installed plugins' entry points, sorted by name (nothing is imported)."""
-    return sorted(importlib.metadata.entry_points(group=GROUP), key=lambda ep: (ep.name, ep.value))
-
-
 def package_of(module_name: str) -> str:
     return module_name.split(".")[0]
 
@@ -116,10 +105,10 @@ def load(extra: dict[str, ModuleType | object] | None = None, entry_points: bool
     reg = Registry(pm=pm, kinds={k.name: k for k in BUILTIN_KINDS})
     found: list[tuple[Plugin, object | None]] = []
     if entry_points:
-        for ep in installed():
+        for ep in entrypoints.installed():
             if only is not None and ep.name not in only:
                 continue
-            plugin = Plugin(ep.name, _distribution(ep), package_of(ep.value.split(":")[0]))
+            plugin = Plugin(ep.name, ep.distribution, package_of(ep.module))
             if ep.name in reg.plugins:
                 _disable(reg, plugin, f"its entry point name {ep.name!r} is already taken by "
                                       f"{reg.plugins[ep.name].distribution}", keep=True)
