@@ -18,10 +18,7 @@ from platform_core.jsonable import jsonable
 if TYPE_CHECKING:
     from platform_core import models
     from platform_core.api import Record, run
-    from platform_core.errors import InputError, ModelError, PipelineError, PluginError, RecogError
-    from platform_core.hookspecs import hookimpl
-    from platform_core.kinds import (
-        ANY,
+    from platform_core.data import (
         AudioChunk,
         Classification,
         Digit,
@@ -29,20 +26,20 @@ if TYPE_CHECKING:
         Hand,
         HandsFrame,
         ImageFrame,
-        Kind,
         NoteEvent,
         NoteEvents,
-        Packet,
-        Packets,
         Score,
     )
+    from platform_core.errors import InputError, ModelError, PipelineError, PluginError, RecogError
+    from platform_core.hookspecs import hookimpl
+    from platform_core.kinds import ANY, Kind, Packet, Packets
+    from platform_core.params import Params
     from platform_core.protocols import Renderer, Source, Stage
     from platform_core.specs import (
         ComponentSpec,
         Context,
         Lazy,
         ModelSpec,
-        Params,
         PreprocessorSpec,
         RendererSpec,
         SourceSpec,
@@ -52,15 +49,17 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 # Every public name loads its module on first use: `recog --help` imports none of them, and
-# declaring components imports only the specs, never numpy or the runner.
+# declaring components imports only the specs, never numpy, the runner or pydantic's model machinery.
 _HOME = {
     "platform_core.errors": ("InputError", "ModelError", "PipelineError", "PluginError", "RecogError"),
     "platform_core.hookspecs": ("hookimpl",),
-    "platform_core.kinds": ("ANY", "AudioChunk", "Classification", "Digit", "DigitString", "Hand", "HandsFrame",
-                            "ImageFrame", "Kind", "NoteEvent", "NoteEvents", "Packet", "Packets", "Score"),
+    "platform_core.kinds": ("ANY", "Kind", "Packet", "Packets"),
+    "platform_core.data": ("AudioChunk", "Classification", "Digit", "DigitString", "Hand", "HandsFrame", "ImageFrame",
+                           "NoteEvent", "NoteEvents", "Score"),
+    "platform_core.params": ("Params",),
     "platform_core.protocols": ("Renderer", "Source", "Stage"),
-    "platform_core.specs": ("ComponentSpec", "Context", "Lazy", "ModelSpec", "Params", "PreprocessorSpec",
-                            "RendererSpec", "SourceSpec", "TaskSpec"),
+    "platform_core.specs": ("ComponentSpec", "Context", "Lazy", "ModelSpec", "PreprocessorSpec", "RendererSpec",
+                            "SourceSpec", "TaskSpec"),
     "platform_core.api": ("Record", "run"),
 }
 _LAZY = {name: module for module, names in _HOME.items() for name in names}

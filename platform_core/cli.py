@@ -1,50 +1,79 @@
-"""The `recog` command line."""
+"""The `recog` command line.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: typer reads every command's annotations on each run,
+and evaluating them from strings (compiling each) costs every command about 0.01 s.
+"""
 
 import json
 import os
 import signal
 import warnings
+from collections.abc import Iterable
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from platform_core.errors import InputError, ModelError, PipelineError, PluginError, RecogError
+from platform_core.typerapp import Typer
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from platform_core import pipeline as pipeline_mod
     from platform_core import plugins
 
-app = typer.Typer(help="recog: multimodal recognition pipelines from plugins.", no_args_is_help=True,
-                  add_completion=False)
-plugins_app = typer.Typer(help="Installed plugins and their components.", no_args_is_help=True)
-models_app = typer.Typer(help="Shipped models and their cards.", no_args_is_help=True)
+app = Typer(help="recog: multimodal recognition pipelines from plugins.", no_args_is_help=True, add_completion=False)
+plugins_app = Typer(help="Installed plugins and their components.", no_args_is_help=True)
+models_app = Typer(help="Shipped models and their cards.", no_args_is_help=True)
 app.add_typer(plugins_app, name="plugins")
-pipelines_app = typer.Typer(help="Pipelines shipped inside plugin packages.", no_args_is_help=True)
-registry_app = typer.Typer(help="The plugin index: check entries.", no_args_is_help=True)
+pipelines_app = Typer(help="Pipelines shipped inside plugin packages.", no_args_is_help=True)
+registry_app = Typer(help="The plugin index: check entries.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 app.add_typer(pipelines_app, name="pipelines")
 app.add_typer(registry_app, name="registry")
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
+# one-line messages are coloured as Rich colours tables: never with NO_COLOR, always with FORCE_COLOR, else on a tty
+_COLOR = False if os.environ.get("NO_COLOR") else True if os.environ.get("FORCE_COLOR") else None
 
 
-def _say(console: Console, style: str, label: str, message: object) -> None:
-    """Print ``label: message`` with the label styled; the message (paths, errors) is never read as markup."""
-    console.print(Text.assemble((f"{label}:", style), " ", str(message)), highlight=False)
+def _say(color: str, label: str, message: object, stderr: bool = False) -> None:
+    """Print ``label: message`` with the label in ``color``; the message (paths, errors) is printed as it is.
+
+    Through typer's echo, not Rich: importing Rich's console would cost commands like `validate` 0.03 s."""
+    typer.echo(typer.style(f"{label}:", fg=color) + f" {message}", err=stderr, color=_COLOR)
 
 
 def _error(message: object) -> None:
-    _say(err, "red", "error", message)
+    _say("red", "error", message, stderr=True)
 
 
-def _registry() -> plugins.Registry:
+@cache
+def _console(stderr: bool = False) -> "Console":
+    """Rich's console on stdout (or stderr), made on first use: for tables, markup and progress."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True) if stderr else Console()
+
+
+def _table(title: str, columns: tuple[str, ...], rows: Iterable[Iterable[object]], right: tuple[str, ...] = ()
+           ) -> "Table":
+    """A Rich table of ``rows`` under ``columns`` (those in ``right`` right-justified); cells are plain text,
+    never read as markup."""
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=title)
+    for col in columns:
+        t.add_column(col, justify="right" if col in right else "left")
+    for row in rows:
+        t.add_row(*(Text(str(cell)) for cell in row))
+    return t
+
+
+def _registry() -> "plugins.Registry":
     """The installed plugins; each disabled plugin is shown as one warning line."""
     from platform_core import plugins
 
@@ -56,7 +85,7 @@ def _registry() -> plugins.Registry:
         _error(e)
         raise typer.Exit(2) from e
     for w in caught:
-        _say(err, "yellow", "warning", w.message)
+        _say("yellow", "warning", w.message, stderr=True)
     return reg
 
 
@@ -67,11 +96,11 @@ def _resolve(ref: Path) -> Path:
     try:
         return catalog.resolve(str(ref))
     except PipelineError as e:
-        err.print(f"[red]error:[/] {e}", highlight=False)
+        _error(e)
         raise typer.Exit(2) from e
 
 
-def _load(file: Path, sets: list[str] | None = None, run: bool = True) -> tuple[pipeline_mod.Pipeline, dict]:
+def _load(file: Path, sets: list[str] | None = None, run: bool = True) -> "tuple[pipeline_mod.Pipeline, dict]":
     """The validated pipeline; for a run, parsed through the batch cache that forked workers inherit
     (``validate`` skips it: importing the runner would cost it its fast start)."""
     from platform_core import pipeline as pipeline_mod
@@ -95,7 +124,7 @@ def _second_interrupt(signum, frame) -> None:
     """The second Ctrl-C: kill the workers and exit at once (records already written stay)."""
     from platform_core import pool
 
-    err.print("second Ctrl-C: stopped at once", highlight=False, markup=False)
+    typer.echo("second Ctrl-C: stopped at once", err=True)
     pool.kill_all()
     os._exit(130)
 
@@ -135,6 +164,8 @@ def run(
 
     Exit 0: all inputs ok; 1: some failed; 2: invalid pipeline or options; 130: stopped by Ctrl-C.
     """
+    from rich.text import Text
+
     from platform_core import batch, metrics, models, outputs
 
     run_all = _executor(executor, workers, address, actors, cpus_per_actor, gpus_per_actor, stats)
@@ -181,7 +212,7 @@ def run(
             progress.console.print("stopped by Ctrl-C" + ("; outputs closed" if rec.ok else f": {rec.input}"),
                                    style="yellow", markup=False, highlight=False)
         elif not rec.ok:
-            _say(progress.console, "red", "failed", rec.error)
+            progress.console.print(Text.assemble(("failed:", "red"), " ", str(rec.error)), highlight=False)
 
     stopped = False
     previous = signal.signal(signal.SIGINT, _first_interrupt)
@@ -210,8 +241,7 @@ def run(
             parts.append(f"{n_interrupted} interrupted")
         if not_run:
             parts.append(f"{not_run} not run (finish with --resume)")
-        err.print("; ".join(parts) + (f"; results in {writer.path}" if writer.path else ""),
-                  markup=False, highlight=False)
+        typer.echo("; ".join(parts) + (f"; results in {writer.path}" if writer.path else ""), err=True)
     if stats:
         _print_stats(metrics.merge([r.metrics for r in records if r.ok]))
     raise typer.Exit(130 if stopped else 1 if failed else 0)
@@ -242,12 +272,9 @@ def _executor(name: Executor, workers: int | None, address: str | None, actors: 
 
 
 def _print_actors(rows: list[dict]) -> None:
-    t = Table(title="ray actors")
-    for col in ("node", "pid", "inputs", "ONNX sessions loaded"):
-        t.add_column(col, justify="left" if col == "node" else "right")
-    for r in rows:
-        t.add_row(r["node"][:12], str(r["pid"]), str(r["inputs"]), str(r["models"]))
-    err.print(t)
+    numbers = ("pid", "inputs", "ONNX sessions loaded")
+    _console(stderr=True).print(_table("ray actors", ("node", *numbers), right=numbers,
+                                       rows=([r["node"][:12], r["pid"], r["inputs"], r["models"]] for r in rows)))
 
 
 class _Progress:
@@ -256,11 +283,12 @@ class _Progress:
     def __init__(self, total: int, live: bool):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-        self.enabled = err.is_terminal
+        console = _console(stderr=True)
+        self.enabled = console.is_terminal
         cols = [SpinnerColumn(), TextColumn("{task.description}")]
         if total > 1:
             cols += [BarColumn(), MofNCompleteColumn()]
-        self.bar = Progress(*cols, console=err, transient=True, disable=not self.enabled)
+        self.bar = Progress(*cols, console=console, transient=True, disable=not self.enabled)
         self.task = self.bar.add_task("live: Ctrl-C to stop" if live else "inputs", total=total)
         self.console = self.bar.console
 
@@ -279,22 +307,20 @@ class _Progress:
 
 
 def _print_stats(rows: list[dict]) -> None:
-    t = Table(title="stage metrics")
-    for col in ("stage", "component", "in", "out", "dropped", "p50 ms", "p95 ms"):
-        t.add_column(col, justify="right" if col not in ("stage", "component") else "left")
-    for r in rows:
-        t.add_row(Text(r["stage"]), Text(r["component"]), str(r["in"]), str(r["out"]), str(r["dropped"]),
-                  "-" if r["p50_ms"] is None else f"{r['p50_ms']:.3f}",
-                  "-" if r["p95_ms"] is None else f"{r['p95_ms']:.3f}")
-    err.print(t)
+    def ms(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    numbers = ("in", "out", "dropped", "p50 ms", "p95 ms")
+    _console(stderr=True).print(_table("stage metrics", ("stage", "component", *numbers), right=numbers, rows=(
+        [r["stage"], r["component"], r["in"], r["out"], r["dropped"], ms(r["p50_ms"]), ms(r["p95_ms"])]
+        for r in rows)))
 
 
 @app.command()
 def validate(pipeline: Annotated[Path, typer.Argument(help="pipeline YAML file, or PLUGIN:NAME")]) -> None:
     """Check a pipeline without running it (exit 2 when invalid)."""
     p, _ = _load(pipeline, run=False)
-    _say(out, "green", "ok", f"{pipeline}: {len(p.sources)} source(s), {len(p.steps)} step(s), "
-         f"{len(p.outputs)} output(s)")
+    _say("green", "ok", f"{pipeline}: {len(p.sources)} source(s), {len(p.steps)} step(s), {len(p.outputs)} output(s)")
 
 
 @app.command()
@@ -318,19 +344,12 @@ def plugins_list(as_json: Annotated[bool, typer.Option("--json", help="machine-r
         print(json.dumps({"plugins": reg.distributions, "broken": reg.broken, "components": rows, "kinds": kinds},
                          indent=2))
         return
-    t = Table(title="recog components")
-    for col in ("id", "role", "version", "consumes", "produces", "summary", "distribution"):
-        t.add_column(col)
-    for r in rows:
-        t.add_row(r["id"], r["role"], r["version"], ", ".join(r["consumes"]) or "-",
-                  ", ".join(r["produces"]) or "-", r["summary"], r["distribution"])
-    out.print(t)
-    t = Table(title="kinds")
-    for col in ("kind", "data", "declared by"):
-        t.add_column(col)
-    for k in kinds:
-        t.add_row(k["name"], k["summary"], k["plugin"] or "recog")
-    out.print(t)
+    _console().print(_table("recog components", ("id", "role", "version", "consumes", "produces", "summary",
+                                                 "distribution"),
+                            [[r["id"], r["role"], r["version"], ", ".join(r["consumes"]) or "-",
+                              ", ".join(r["produces"]) or "-", r["summary"], r["distribution"]] for r in rows]))
+    _console().print(_table("kinds", ("kind", "data", "declared by"),
+                            [[k["name"], k["summary"], k["plugin"] or "recog"] for k in kinds]))
 
 
 def _type(prop: dict) -> str:
@@ -355,6 +374,7 @@ def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> 
         _error(f"unknown component {component_id!r}{did_you_mean(component_id, reg.components)}")
         raise typer.Exit(2)
     s = comp.spec
+    out = _console()
     out.print(f"[bold]{s.id}[/] {s.version} ({s.role}) from {comp.distribution}\n{s.summary}")
     out.print(f"consumes: {', '.join(s.consumes) or '-'}   produces: {', '.join(s.produces) or '-'}"
               + (f"   models: {', '.join(s.models)}" if s.models else ""), highlight=False)
@@ -364,12 +384,9 @@ def plugins_info(component_id: Annotated[str, typer.Argument(metavar="ID")]) -> 
     from platform_core.schema import params_schema
 
     props, _ = params_schema(s)
-    t = Table(title="parameters")
-    for col in ("name", "type", "default", "help"):
-        t.add_column(col)
-    for name, field in s.params.model_fields.items():
-        default = "required" if field.is_required() else repr(field.default)
-        t.add_row(name, _type(props.get(name, {})), default, field.description or "")
+    t = _table("parameters", ("name", "type", "default", "help"),
+               [[name, _type(props.get(name, {})), "required" if field.is_required() else repr(field.default),
+                 field.description or ""] for name, field in s.params.model_fields.items()])
     out.print(t)
 
 
@@ -380,6 +397,7 @@ def plugins_doctor() -> None:
 
     reg = _registry()
     findings = doctor.examine(reg)
+    out = _console()
     for name, problems in findings.items():
         dist = reg.plugins[name].distribution if name in reg.plugins else ""
         if problems:
@@ -402,10 +420,10 @@ def plugins_new(
     try:
         root = scaffold.create(name, folder)
     except ValueError as e:
-        err.print(f"[red]error:[/] {e}", highlight=False)
+        _error(e)
         raise typer.Exit(2) from e
-    out.print(f"[green]created[/] {root}\nnext: pip install -e {root} && pytest {root / 'tests'} && "
-              f"recog run {name}:{name}", highlight=False)
+    _console().print(f"[green]created[/] {root}\nnext: pip install -e {root} && pytest {root / 'tests'} && "
+                     f"recog run {name}:{name}", highlight=False)
 
 
 @pipelines_app.command("list")
@@ -417,12 +435,8 @@ def pipelines_list(as_json: Annotated[bool, typer.Option("--json", help="machine
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    t = Table(title="shipped pipelines")
-    for col in ("pipeline", "summary", "file"):
-        t.add_column(col)
-    for r in rows:
-        t.add_row(r["pipeline"], r["summary"], r["file"])
-    out.print(t)
+    _console().print(_table("shipped pipelines", ("pipeline", "summary", "file"),
+                            [[r["pipeline"], r["summary"], r["file"]] for r in rows]))
 
 
 def _summary(file: Path) -> str:
@@ -450,9 +464,9 @@ def registry_check(files: Annotated[list[Path], typer.Argument(help="plugin inde
         if problems:
             bad += 1
             for p in problems:
-                err.print(f"[red]invalid[/] {f}: {p}", highlight=False)
+                _say("red", "invalid", f"{f}: {p}", stderr=True)
         else:
-            out.print(f"[green]ok[/] {f}", highlight=False)
+            _say("green", "ok", f)
     raise typer.Exit(1 if bad else 0)
 
 
@@ -465,12 +479,9 @@ def models_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    t = Table(title="recog models")
-    for col in ("id", "task", "version", "file", "size", "license"):
-        t.add_column(col)
-    for r in rows:
-        t.add_row(r["id"], r["task"], r["version"], r["file"], f"{r['size']:,}", r["license"])
-    out.print(t)
+    _console().print(_table("recog models", ("id", "task", "version", "file", "size", "license"),
+                            [[r["id"], r["task"], r["version"], r["file"], f"{r['size']:,}", r["license"]]
+                             for r in rows]))
 
 
 @models_app.command("verify")
@@ -485,10 +496,10 @@ def models_verify(model_id: Annotated[str | None, typer.Argument(metavar="[ID]")
         try:
             c = cards.get(mid) or models.card(mid)
             models.verify_file(c.path, c.sha256)
-            _say(out, "green", "ok", f"{mid}  {c.path}")
+            _say("green", "ok", f"{mid}  {c.path}")
         except ModelError as e:
             bad += 1
-            _say(err, "red", "failed", f"{mid}: {e}")
+            _say("red", "failed", f"{mid}: {e}", stderr=True)
     raise typer.Exit(1 if bad else 0)
 
 
@@ -551,8 +562,7 @@ def serve(
                      allowed_hosts=["127.0.0.1", "localhost", "::1"] if local else None)
     for e in web.state.entries.values():
         if e.error:
-            _say(err, "yellow", "warning", f"{e.file}: not served: {e.error}")
+            _say("yellow", "warning", f"{e.file}: not served: {e.error}", stderr=True)
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"recog serve: http://{shown}:{port}/  ({len(files)} pipelines, runs in {runs.resolve()})",
-              markup=False, highlight=False)
+    typer.echo(f"recog serve: http://{shown}:{port}/  ({len(files)} pipelines, runs in {runs.resolve()})", err=True)
     uvicorn.run(web, host=host, port=port, log_level="warning")

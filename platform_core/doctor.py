@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from platform_core import catalog
-from platform_core.errors import ModelError, PipelineError
+from platform_core.errors import ModelError, PipelineError, PluginError
 from platform_core.plugins import Registry
 
 
 def examine(reg: Registry) -> dict[str, list[str]]:
     """Plugin name -> its problems (empty when it is fine): why it was disabled, model ids its components
-    name without a card, cards whose file is missing or fails its hash, shipped pipelines that do not validate."""
+    name without a card, parameter models that cannot be imported, cards whose file is missing or fails its
+    hash, shipped pipelines that do not validate."""
     from platform_core import models, pipeline
 
     found: dict[str, list[str]] = {name: [why] for name, why in reg.broken.items()}
@@ -24,6 +25,10 @@ def examine(reg: Registry) -> dict[str, list[str]]:
         for c in (c for c in reg.components.values() if c.plugin == name):
             problems += [f"component {c.spec.id!r} names model {m!r}, which has no card" for m in c.spec.models
                          if m not in cards]
+            try:
+                c.spec.params  # noqa: B018 (a "module:Class" string is imported on first read)
+            except PluginError as e:
+                problems.append(str(e))
         package = reg.plugins[name].package
         for c in (c for c in cards.values() if c.package == package):
             try:

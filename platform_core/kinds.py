@@ -1,15 +1,27 @@
-"""Packet kinds, the packet record and the data each built-in kind carries."""
+"""Packet kinds and the packet record; the data each built-in kind carries (:mod:`platform_core.data`) is
+importable from here too, loaded on first use: declaring kinds and components needs none of it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    import numpy as np
+if TYPE_CHECKING:  # the data classes, for type checkers; at run time __getattr__ loads them
+    from platform_core.data import AudioChunk as AudioChunk
+    from platform_core.data import Classification as Classification
+    from platform_core.data import Digit as Digit
+    from platform_core.data import DigitString as DigitString
+    from platform_core.data import Hand as Hand
+    from platform_core.data import HandsFrame as HandsFrame
+    from platform_core.data import ImageFrame as ImageFrame
+    from platform_core.data import NoteEvent as NoteEvent
+    from platform_core.data import NoteEvents as NoteEvents
+    from platform_core.data import Score as Score
 
 ANY = "any"
+DATA = ("AudioChunk", "Classification", "Digit", "DigitString", "Hand", "HandsFrame", "ImageFrame", "NoteEvent",
+        "NoteEvents", "Score")
 
 
 @dataclass(frozen=True)
@@ -66,86 +78,15 @@ class Packets(list):
     """What a stage returns to emit several packets (each with its own time) at once."""
 
 
-@dataclass
-class ImageFrame:
-    image: np.ndarray  # H x W x 3, BGR, uint8
-    source: str = ""
-    index: int = 0
-
-
-@dataclass
-class AudioChunk:
-    samples: np.ndarray  # float32, shape (n, channels), in [-1, 1]
-    sample_rate: int
-    source: str = ""
-
-    @property
-    def duration(self) -> float:
-        return len(self.samples) / self.sample_rate
-
-    def mono(self) -> np.ndarray:
-        return self.samples.mean(axis=1) if self.samples.ndim == 2 else self.samples
-
-
-@dataclass
-class Hand:
-    track_id: int
-    handedness: str  # "Left" or "Right"
-    score: float
-    landmarks: np.ndarray  # (21, 3): x, y in pixels, z relative
-    world_landmarks: np.ndarray  # (21, 3) in metres
-
-
-@dataclass
-class HandsFrame:
-    frame: int
-    hands: list[Hand] = field(default_factory=list)
-    width: int = 0
-    height: int = 0
-
-
-@dataclass
-class NoteEvent:
-    pitch: int  # MIDI number
-    onset: float  # seconds
-    offset: float  # seconds
-    velocity: int = 64  # 1-127
-    confidence: float = 1.0
-
-
-@dataclass
-class NoteEvents:
-    notes: list[NoteEvent] = field(default_factory=list)
-
-
-@dataclass
-class Classification:
-    label: str
-    scores: dict[str, float]
-
-
-@dataclass
-class Digit:
-    label: str
-    confidence: float
-    box: tuple[int, int, int, int]  # x, y, w, h in pixels
-
-
-@dataclass
-class DigitString:
-    text: str
-    digits: list[Digit]
-    confidence: float
-
-
-@dataclass
-class Score:
-    """A symbolic score: ``parts`` -> ``measures`` -> ``events`` as plain dicts (see the omr docs)."""
-
-    parts: list[dict]
-    symbols: list[dict] = field(default_factory=list)  # recognized glyphs with page boxes
-
-
 def compatible(produced: str, consumed: tuple[str, ...]) -> bool:
     """Whether a stream of kind ``produced`` may feed an input that accepts ``consumed``."""
     return produced == ANY or ANY in consumed or produced in consumed
+
+
+def __getattr__(name: str) -> Any:
+    """A data class of :data:`DATA`, from :mod:`platform_core.data` (imported on first use)."""
+    if name in DATA:
+        from platform_core import data
+
+        return getattr(data, name)
+    raise AttributeError(f"module 'platform_core.kinds' has no attribute {name!r}")

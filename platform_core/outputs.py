@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import secrets
 import shutil
 import string
 from pathlib import Path
@@ -82,7 +81,7 @@ class Staging:
     """The files one run writes, held in hidden folders until :meth:`commit` moves them into place."""
 
     def __init__(self):
-        self.token = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.token = f"{os.getpid()}-{os.urandom(4).hex()}"
         self.staged: dict[Path, Path] = {}  # staged path -> final path
 
     def stage(self, final: Path) -> Path:

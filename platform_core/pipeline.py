@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from platform_core import outputs, yamlpos
-from platform_core.errors import PipelineError
+from platform_core.errors import PipelineError, PluginError
 from platform_core.kinds import ANY
 from platform_core.plugins import Registry
 from platform_core.specs import ComponentSpec, SourceSpec
@@ -259,9 +259,13 @@ def _node(name: str, item, role: str, registry: Registry, errs: _Errors, where) 
     params = {k: v for k, v in item.items() if k not in reserved}
     node = Node(name, spec, None)
     try:
-        node.params = spec.params(**params)
+        model = spec.params
+        node.params = model(**params)
+    except PluginError as e:  # the plugin's parameter model cannot be imported
+        errs.add(f"{name}: {e}", item.where_value("use"))
+        return None
     except ValidationError as e:
-        fields = list(spec.params.model_fields)
+        fields = list(model.model_fields)
         for err in e.errors():
             key = err["loc"][0] if err["loc"] else None
             at = item.where(key) if key in item else item.where()
@@ -276,7 +280,7 @@ def _node(name: str, item, role: str, registry: Registry, errs: _Errors, where) 
     template = getattr(node.params, "path", None) if role == "output" else None
     if isinstance(template, str) and template:
         try:
-            outputs.check_template(template, getattr(spec.params, "path_fields", ()))
+            outputs.check_template(template, getattr(model, "path_fields", ()))
         except outputs.OutputPathError as e:
             errs.add(f"{name}: {e}", item.where_value("path"))
     if role != "source":

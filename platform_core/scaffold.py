@@ -53,9 +53,9 @@ A [recog](https://pypi.org/project/recog/) plugin. It adds:
     recog plugins info {name}.level        # the component's parameters
     recog plugins doctor                   # what is wrong, if anything
 
-Layout: `plugin.py` declares components (it imports only `params.py`, so `recog` starts fast;
-the component's module loads when a pipeline builds it), `params.py` holds the parameter
-models, `level.py` the component. Component ids start with `{name}.`. A model file goes in
+Layout: `plugin.py` declares components (it imports nothing of the plugin, so `recog` starts
+fast: `params.py`, the parameter models, loads when a pipeline is validated, and the component's
+module when a pipeline builds it), `level.py` the component. Component ids start with `{name}.`. A model file goes in
 `recog_{name}/models/` with its card in `recog_{name}/cards/<model-id>.yaml` (schema: recog's
 `registry/model-card.schema.json`); `platform_core.models.onnx_session("<model-id>")` loads it,
 hash-checked. `registry-entry.yaml` is this plugin's entry for recog's plugin index: check it
@@ -87,7 +87,6 @@ PLUGIN = '''\
 from __future__ import annotations
 
 from platform_core import Kind, ModelSpec, hookimpl
-from recog_{name}.params import LevelParams
 
 
 @hookimpl
@@ -99,12 +98,12 @@ def recog_kinds():
 @hookimpl
 def recog_models():
     return [ModelSpec(id="{name}.level", version="0.1.0", summary="How bright an image is: mean level and a label",
-                      consumes=("image",), produces=("{name}.level",), params=LevelParams,
-                      factory="recog_{name}.level:LevelStage")]
+                      consumes=("image",), produces=("{name}.level",),
+                      params="recog_{name}.params:LevelParams", factory="recog_{name}.level:LevelStage")]
 '''
 
 PARAMS = '''\
-"""Parameters of the {name} plugin's components (kept light: `recog` imports this to list and validate)."""
+"""Parameters of the {name} plugin's components (kept light: `recog` imports this to validate pipelines)."""
 
 from __future__ import annotations
 

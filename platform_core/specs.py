@@ -6,17 +6,13 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
-
-from pydantic import BaseModel, ConfigDict
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from platform_core import outputs
+from platform_core.errors import PluginError
 
-
-class Params(BaseModel):
-    """Base of every parameter model: unknown keys are an error."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use: listing stays cheap
+if TYPE_CHECKING:
+    from platform_core.params import Params
 
 
 @dataclass
@@ -80,6 +76,28 @@ def _lazy(value: Callable[..., Any] | str) -> Callable[..., Any]:
     return Lazy(value) if isinstance(value, str) else value
 
 
+class _ParamsModel:
+    """The ``params`` field of a spec: a class, or a ``"package.module:Class"`` string imported on first access
+    (reading ``spec.params`` always gives the class)."""
+
+    default = "platform_core.params:Params"
+
+    def __get__(self, spec: ComponentSpec | None, owner: type | None = None) -> Any:
+        if spec is None:  # the dataclass asks for the field's default
+            return self.default
+        model = spec.__dict__["_params"]
+        if isinstance(model, Lazy):
+            try:
+                return model.resolve()
+            except Exception as e:  # a broken plugin module: the error names the component
+                raise PluginError(f"component {spec.id!r}: parameter model {model.target!r} cannot be loaded: "
+                                  f"{type(e).__name__}: {e}") from e
+        return model
+
+    def __set__(self, spec: ComponentSpec, model: type[Params] | str) -> None:
+        spec.__dict__["_params"] = Lazy(model) if isinstance(model, str) else model
+
+
 @dataclass(frozen=True)
 class ComponentSpec:
     """A component: id, version, summary, kinds, parameters, model files and factory.
@@ -97,13 +115,15 @@ class ComponentSpec:
 
     ``factory`` may be a ``"package.module:Class"`` string: it is imported when the
     component is first built, so listing and validating never load heavy libraries.
+    ``params`` (a :class:`Params` subclass) may be one too: it is imported when first read,
+    so listing components never loads pydantic's model machinery.
     """
 
     id: str
     version: str
     summary: str
     factory: Callable[[Any, Context], Any] | str
-    params: type[Params] = Params
+    params: type[Params] | str = _ParamsModel()  # type: ignore[assignment]
     consumes: tuple[str, ...] = ()
     produces: tuple[str, ...] = ()
     models: tuple[str, ...] = ()  # model card ids, shipped in the plugin's cards/
@@ -121,17 +141,15 @@ class SourceSpec(ComponentSpec):
     role: ClassVar[str] = "source"
 
 
-@dataclass(frozen=True)
+# No fields of their own: ComponentSpec's dataclass methods serve as they are (decorating costs start-up).
 class PreprocessorSpec(ComponentSpec):
     role: ClassVar[str] = "preprocessor"
 
 
-@dataclass(frozen=True)
 class ModelSpec(ComponentSpec):
     role: ClassVar[str] = "model"
 
 
-@dataclass(frozen=True)
 class RendererSpec(ComponentSpec):
     role: ClassVar[str] = "renderer"
 

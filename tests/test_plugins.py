@@ -1,4 +1,5 @@
-"""Plugin discovery, and containment: a broken plugin is disabled with a warning naming it; the others keep working."""
+"""Plugin discovery, and containment: a broken plugin is disabled with a warning naming it; the others keep working.
+Parameter models given as "module:Class" load when first read."""
 
 import json
 import subprocess
@@ -7,7 +8,7 @@ import sys
 import pytest
 
 from conftest import make_dist
-from platform_core import plugins
+from platform_core import ModelSpec, PipelineError, doctor, pipeline, plugins
 from platform_core.plugins import PluginImportWarning, PluginWarning
 
 PIPELINE = "version: 1\nsteps:\n  - {use: toy.count, n: 3}\n  - {use: toy.add, k: 10}\n"
@@ -110,3 +111,31 @@ def test_recog_plugins_variable_limits_which_installed_plugins_load(toy_site, mo
     reg = plugins.load()
     assert list(reg.distributions) == ["toy"]
     toy_still_works(reg)
+
+
+def lazy_plugin(params: str) -> str:
+    """A plugin module declaring `lazy.pass`, whose parameter model is ``params`` ("module:Class")."""
+    return ("from platform_core import ModelSpec, hookimpl\n\n@hookimpl\ndef recog_models():\n"
+            "    return [ModelSpec(id='lazy.pass', version='1', summary='Passes', consumes=('any',), "
+            f"produces=('any',), factory=lambda params, context: lambda x: x, params={params!r})]\n")
+
+
+def test_a_parameter_model_named_by_a_string_loads_when_first_read(toy_site):
+    (toy_site / "recog_lazy_params.py").write_text("from platform_core import Params\n\n\n"
+                                                  "class PassParams(Params):\n    k: int = 1\n")
+    make_dist(toy_site, "lazy", lazy_plugin("recog_lazy_params:PassParams"), "lazy = recog_lazy_ok")
+    reg = plugins.load()
+    assert "recog_lazy_params" not in sys.modules
+    assert list(reg.get("lazy.pass").spec.params.model_fields) == ["k"]
+    with pytest.raises(ValueError, match="expected 'package.module:attr'"):
+        ModelSpec(id="lazy.bad", version="1", summary="", factory=str, params="recog_lazy_params")
+
+
+def test_a_parameter_model_that_cannot_be_imported_fails_validation_and_doctor_names_it(toy_site):
+    make_dist(toy_site, "lazy", lazy_plugin("recog_nowhere:PassParams"), "lazy = recog_lazy_broken")
+    reg = plugins.load()
+    assert "lazy" not in reg.broken  # declaring the component imports nothing
+    with pytest.raises(PipelineError, match=r"component 'lazy.pass': parameter model 'recog_nowhere:PassParams' "
+                                            r"cannot be loaded: ModuleNotFoundError"):
+        pipeline.parse("version: 1\nsteps:\n  - {use: toy.count}\n  - {use: lazy.pass}\n", reg)
+    assert any("recog_nowhere" in p for p in doctor.examine(reg)["lazy"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from platform_core import ModelSpec, TaskSpec, hookimpl
-from recog_digits.params import ReadParams
 
 
 @hookimpl
@@ -11,7 +10,7 @@ def recog_models():
     return [ModelSpec(
         id="digits.read", version="0.1.0",
         summary="Read the digit string in an image: text, a box and a confidence per digit",
-        consumes=("image",), produces=("digits",), params=ReadParams,
+        consumes=("image",), produces=("digits",), params="recog_digits.params:ReadParams",
         models=("digits.crnn", "digits.cnn"), factory="recog_digits.reader:DigitReader",
     )]
 

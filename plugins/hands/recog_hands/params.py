@@ -1,4 +1,4 @@
-"""Parameters of the hands plugin's components (light: imported when components are declared)."""
+"""Parameters of the hands plugin's components (light: imported to validate a pipeline)."""
 
 from __future__ import annotations
 

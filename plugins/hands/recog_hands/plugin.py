@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from platform_core import ModelSpec, RendererSpec, hookimpl
-from recog_hands.params import BvhParams, JsonlParams, LandmarksParams
 
 
 @hookimpl
@@ -11,7 +10,8 @@ def recog_models():
     return [ModelSpec(
         id="hands.landmarks", version="0.1.0",
         summary="Hand landmarks (21 points, handedness, world coordinates) with stable track ids (MediaPipe)",
-        consumes=("image",), produces=("hands",), params=LandmarksParams, factory="recog_hands.stage:HandLandmarks",
+        consumes=("image",), produces=("hands",),
+        params="recog_hands.params:LandmarksParams", factory="recog_hands.stage:HandLandmarks",
         models=("hands.landmarker-full", "hands.landmarker-lite"))]
 
 
@@ -20,8 +20,10 @@ def recog_renderers():
     return [
         RendererSpec(id="hands.landmarks-jsonl", version="0.1.0",
                      summary="Hand landmarks per frame as JSON lines (<stem>.landmarks.jsonl)",
-                     consumes=("hands",), params=JsonlParams, factory="recog_hands.renderers:LandmarksJsonl"),
+                     consumes=("hands",),
+                     params="recog_hands.params:JsonlParams", factory="recog_hands.renderers:LandmarksJsonl"),
         RendererSpec(id="hands.bvh", version="0.1.0",
                      summary="Hand skeleton animation per track as BVH (<stem>.hand<id>.bvh)",
-                     consumes=("hands",), params=BvhParams, factory="recog_hands.renderers:HandsBvh"),
+                     consumes=("hands",),
+                     params="recog_hands.params:BvhParams", factory="recog_hands.renderers:HandsBvh"),
     ]

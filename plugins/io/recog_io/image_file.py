@@ -127,7 +127,7 @@ class ImageFileSource:
         self.path = params.path
 
     def packets(self) -> Iterator[Packet]:
-        from recog_io.params import VIDEO_EXTENSIONS as VIDEO
+        from recog_io.paths import VIDEO_EXTENSIONS as VIDEO
         from recog_io.video_file import video_packets
 
         path = require_path(self.path, "image-file")

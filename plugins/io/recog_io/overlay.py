@@ -18,7 +18,8 @@ from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame
 from platform_core.specs import Context
 from recog_io.draw import draw
-from recog_io.params import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, OverlayParams
+from recog_io.params import OverlayParams
+from recog_io.paths import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS
 from recog_io.records import unpack
 
 

@@ -1,4 +1,4 @@
-"""Parameters and file types of the io plugin's components (light: imported when components are declared)."""
+"""Parameters of the io plugin's components (light: imported to validate a pipeline)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ from typing import ClassVar, Literal
 from pydantic import Field, model_validator
 
 from platform_core import Params
-
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
-VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".webm")
-AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".mp4", ".mkv", ".mov", ".webm")
-REPLAY_EXTENSIONS = tuple(dict.fromkeys(IMAGE_EXTENSIONS + VIDEO_EXTENSIONS + AUDIO_EXTENSIONS))
 
 
 class ImageFileParams(Params):

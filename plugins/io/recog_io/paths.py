@@ -1,4 +1,5 @@
-"""Checks shared by the file sources: a path was given, and it names a non-empty, readable file."""
+"""What the file sources share: the file types they pick from folders, and checks that a path was given and
+names a non-empty, readable file."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import os
 from pathlib import Path
 
 from platform_core.errors import InputError
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
+VIDEO_EXTENSIONS = (".mp4", ".avi", ".mov", ".mkv", ".webm")
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".mp4", ".mkv", ".mov", ".webm")
+REPLAY_EXTENSIONS = tuple(dict.fromkeys(IMAGE_EXTENSIONS + VIDEO_EXTENSIONS + AUDIO_EXTENSIONS))
 
 
 def require_path(path: str | None, source: str) -> str:

@@ -10,9 +10,9 @@ from platform_core.errors import InputError
 from platform_core.kinds import Packet
 from platform_core.specs import Context
 from recog_io import audio_file, image_file, video_file
-from recog_io.params import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, ReplayParams
-from recog_io.params import REPLAY_EXTENSIONS as EXTENSIONS
-from recog_io.paths import require_path
+from recog_io.params import ReplayParams
+from recog_io.paths import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, require_path
+from recog_io.paths import REPLAY_EXTENSIONS as EXTENSIONS
 
 
 def media_of(path: str | Path) -> str:

@@ -12,8 +12,8 @@ from platform_core.errors import InputError
 from platform_core.kinds import ImageFrame, Packet
 from platform_core.specs import Context
 from recog_io.image_file import image_packets
-from recog_io.params import IMAGE_EXTENSIONS, VideoFileParams
-from recog_io.paths import existing_file, require_path
+from recog_io.params import VideoFileParams
+from recog_io.paths import IMAGE_EXTENSIONS, existing_file, require_path
 
 
 def open_video(path: str | Path) -> tuple[cv2.VideoCapture, float]:

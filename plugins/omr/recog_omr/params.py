@@ -1,12 +1,11 @@
-"""Parameters of the omr plugin's components (light: imported when components are declared)."""
+"""Parameters of the omr plugin's components (light: imported to validate a pipeline)."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
 from platform_core import Params
-
-MODEL_ID = "omr.crnn"
+from recog_omr.plugin import MODEL_ID
 
 
 class TranscribeParams(Params):

@@ -9,7 +9,7 @@ import numpy as np
 
 from platform_core import models
 from platform_core.errors import ModelError
-from recog_omr.params import MODEL_ID
+from recog_omr.plugin import MODEL_ID
 from recog_omr.tokens import VOCAB
 
 STRIDE = 4

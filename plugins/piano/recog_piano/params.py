@@ -1,4 +1,4 @@
-"""Parameters of the piano plugin's components (light: imported when components are declared)."""
+"""Parameters of the piano plugin's components (light: imported to validate a pipeline)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from platform_core import Params
-
-MODEL_ID = "piano.onsets-frames"
+from recog_piano.plugin import MODEL_ID
 
 
 class TranscribeParams(Params):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from platform_core import ModelSpec, RendererSpec, TaskSpec, hookimpl
-from recog_piano import params
-from recog_piano.params import MODEL_ID
 
 VERSION = "0.1.0"
+MODEL_ID = "piano.onsets-frames"  # the transcriber shipped in cards/
 
 
 @hookimpl
@@ -14,11 +13,11 @@ def recog_models():
     return [
         ModelSpec(id="piano.transcribe", version=VERSION,
                   summary="Piano notes (pitch, onset, offset, velocity) from audio; streams chunk by chunk",
-                  consumes=("audio",), produces=("notes",), params=params.TranscribeParams,
+                  consumes=("audio",), produces=("notes",), params="recog_piano.params:TranscribeParams",
                   models=(MODEL_ID,), factory="recog_piano.stages:Transcriber"),
         ModelSpec(id="piano.basic-pitch", version=VERSION,
                   summary="Basic Pitch's notes from audio (comparison backend, whole take at the end)",
-                  consumes=("audio",), produces=("notes",), params=params.BasicPitchParams,
+                  consumes=("audio",), produces=("notes",), params="recog_piano.params:BasicPitchParams",
                   factory="recog_piano.stages:BasicPitch"),
     ]
 
@@ -27,11 +26,14 @@ def recog_models():
 def recog_renderers():
     return [
         RendererSpec(id="piano.midi", version=VERSION, summary="<stem>.mid: the notes as a standard MIDI file",
-                     consumes=("notes",), params=params.MidiParams, factory="recog_piano.renderers:MidiWriter"),
+                     consumes=("notes",),
+                     params="recog_piano.params:MidiParams", factory="recog_piano.renderers:MidiWriter"),
         RendererSpec(id="piano.roll", version=VERSION, summary="<stem>.pianoroll.png: a piano-roll picture",
-                     consumes=("notes",), params=params.RollParams, factory="recog_piano.renderers:RollWriter"),
+                     consumes=("notes",),
+                     params="recog_piano.params:RollParams", factory="recog_piano.renderers:RollWriter"),
         RendererSpec(id="piano.print", version=VERSION, summary="Each note printed as it starts (live view)",
-                     consumes=("notes",), params=params.PrintParams, factory="recog_piano.renderers:NotePrinter"),
+                     consumes=("notes",),
+                     params="recog_piano.params:PrintParams", factory="recog_piano.renderers:NotePrinter"),
     ]
 
 

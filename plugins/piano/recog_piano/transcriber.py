@@ -9,7 +9,7 @@ from platform_core.errors import ModelError
 from platform_core.kinds import NoteEvent
 from recog_piano.decode import NoteDecoder, Thresholds
 from recog_piano.features import FLOOR, FPS, N_BINS, SAMPLE_RATE, StreamingLogSpec, logspec
-from recog_piano.params import MODEL_ID
+from recog_piano.plugin import MODEL_ID
 
 BLOCK = 2048  # output frames per network call offline (65 s)
 

@@ -1,4 +1,4 @@
-"""Parameters of the brightness plugin's components (kept light: `recog` imports this to list and validate)."""
+"""Parameters of the brightness plugin's components (kept light: `recog` imports this to validate pipelines)."""
 
 from __future__ import annotations
 

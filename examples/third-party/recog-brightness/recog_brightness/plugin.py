@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from platform_core import Kind, ModelSpec, hookimpl
-from recog_brightness.params import LevelParams
 
 
 @hookimpl
@@ -15,5 +14,5 @@ def recog_kinds():
 @hookimpl
 def recog_models():
     return [ModelSpec(id="brightness.level", version="0.1.0", summary="How bright an image is: mean level and a label",
-                      consumes=("image",), produces=("brightness.level",), params=LevelParams,
-                      factory="recog_brightness.level:LevelStage")]
+                      consumes=("image",), produces=("brightness.level",),
+                      params="recog_brightness.params:LevelParams", factory="recog_brightness.level:LevelStage")]
