@@ -165,7 +165,7 @@ def recog_run_photos(photos: list[hands_photos.Photo], tmp: Path) -> tuple[list[
     """`recog run pipelines/hands.yaml --input DIR --out OUT` on a folder holding the photos (as a user runs it);
     (hands per photo, CPU seconds of the command: start-up, model loads, every photo, the outputs written)."""
     folder, out = tmp / "photos", tmp / "out"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for p in photos:
         (folder / p.path.name).symlink_to(p.path)
     cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -195,16 +195,18 @@ def photo_rows(tmp: Path) -> list[tuple[str, str, str]]:
         return c / n, m, k
 
     ours, ours_cpu = recog_run_photos(photos, tmp)
+    _, one_cpu = recog_run_photos(photos[:1], tmp / "one")  # start-up and one photo: the rest is per photo
     (default, default_cpu), (low, _) = raw_image_mode(photos, 0.5), raw_image_mode(photos, 0.1)
     rows = []
     for label, subset in (("all", None), ("hand-centred (InterHand2.6M, RHD, crop)", {"interhand2.6m", "rhd", "crop"}),
-                          ("COCO scenes (hands of 11-31 px)", {"coco"})):
+                          ("COCO scenes (hands of 11-24 px)", {"coco"})):
         (o, om, k), (d, dm, _), (lo, lm, _) = score(ours, subset), score(default, subset), score(low, subset)
         rows.append((f"PCK@0.2 on annotated photos, {label}: recog run hands.yaml", f"{o:.3f} ({om}/{k} hands)",
                      f"raw MediaPipe image mode 0.5: {d:.3f} ({dm}/{k}); 0.1: {lo:.3f} ({lm}/{k}); target >= 0.90"))
-    rows.append(("CPU seconds per photo, recog run hands.yaml (whole command / photos)",
-                 f"{ours_cpu / len(photos):.2f} s", f"raw MediaPipe image mode 0.5, in process: "
-                                                   f"{default_cpu / len(photos):.2f} s (no start-up, no outputs)"))
+    rows.append(("CPU seconds per photo, recog run hands.yaml (12 photos less 1 photo, over 11)",
+                 f"{(ours_cpu - one_cpu) / (len(photos) - 1):.2f} s",
+                 f"raw MediaPipe image mode 0.5, in process: {default_cpu / len(photos):.2f} s; recog run's "
+                 f"start-up with one photo {one_cpu:.1f} s"))
     rows.append(("(photos, hands)", f"{len(photos)}, {hands}", "../shared/data/hands-photos + a tight crop of "
                                                              "hands.jpg; PCK radius 0.2 x the hand's box side"))
     return rows
