@@ -1,6 +1,6 @@
 """Digits benchmark: MNIST test accuracy, held-out ORAND-CAR-A whole-string accuracy and speed, beside anchors.
 
-    python bench/digits.py [--files-only] [--models digits.cnn digits.crnn]
+    python bench/digits.py [--files-only] [--models digits.cnn digits.crnn] [--mnist-files 10000]
 
 Needs ../shared/data (MNIST and ORAND-CAR-A). Anchors are published figures; speeds are measured in this run.
 The rows on files run `recog run pipelines/digits.yaml --input DIR --out OUT` (with `--set digits.model=...`) on
@@ -35,12 +35,12 @@ BEST_SINGLE = 0.998  # best published single models on MNIST test, about
 RESNET_BILSTM_CTC = 0.8975  # ResNet+BiLSTM-CTC on ORAND-CAR-A (published)
 
 
-def write_sets(tmp: Path) -> dict[str, dict[str, str]]:
-    """PNG files of MNIST test and of scikit-learn's digits; {set: {file stem: label}}."""
+def write_sets(tmp: Path, n_mnist: int = 10_000) -> dict[str, dict[str, str]]:
+    """PNG files of the first ``n_mnist`` MNIST test digits and of scikit-learn's digits; {set: {stem: label}}."""
     from sklearn.datasets import load_digits
 
     d, sk = mnist(), load_digits()
-    sets = {"mnist": (d["x_test"], d["y_test"]),
+    sets = {"mnist": (d["x_test"][:n_mnist], d["y_test"][:n_mnist]),
             "sklearn": ([255 - cv2.resize(np.uint8(np.clip(im * 16, 0, 255)), (32, 32), interpolation=cv2.INTER_CUBIC)
                          for im in sk.images], sk.target)}
     labels = {}
@@ -83,15 +83,15 @@ def non_digit_rows(tmp: Path, mnist_read: dict[str, tuple[str, float]], labels: 
     return rows
 
 
-def file_rows(models: list[str]) -> list[tuple[str, str, str]]:
+def file_rows(models: list[str], n_mnist: int = 10_000) -> list[tuple[str, str, str]]:
     arrays = mnist_accuracy("digits.cnn")
     rows = []
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        labels = write_sets(tmp)
+        labels = write_sets(tmp, n_mnist)
         reads = {}
         for model in models:
-            for name, what, target in (("mnist", "MNIST test as PNG files", "99.6 %"),
+            for name, what, target in (("mnist", f"MNIST test as PNG files ({n_mnist})", "99.6 %"),
                                        ("sklearn", "scikit-learn digits 32x32 PNG (other writers)", "97 %")):
                 read = reads[model, name] = read_files(tmp / name, model, tmp / f"out-{model}-{name}")
                 acc = sum(read[s][0] == label for s, label in labels[name].items()) / len(labels[name])
@@ -115,9 +115,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files-only", action="store_true", help="only the rows through recog run on files")
     ap.add_argument("--models", nargs="+", default=["digits.cnn", "digits.crnn"], help="models of the file rows")
+    ap.add_argument("--mnist-files", type=int, default=10_000, help="the first N MNIST test digits as files")
     a = ap.parse_args()
     if a.files_only:
-        print_rows(file_rows(a.models))
+        print_rows(file_rows(a.models, a.mnist_files))
         return
     mnist = mnist_accuracy("digits.cnn")
     crnn = orand_accuracy("digits.crnn")
@@ -135,7 +136,7 @@ def main() -> None:
         ("  same, one reading per strip", f"{once.digits_per_s:.0f} digits/s", "measured here"),
         ("throughput, digits.read with digits.cnn", f"{seg.digits_per_s:.0f} digits/s", "measured here"),
     ]
-    print_rows(rows + file_rows(a.models))
+    print_rows(rows + file_rows(a.models, a.mnist_files))
 
 
 if __name__ == "__main__":
