@@ -7,6 +7,7 @@ import numpy as np
 
 from platform_core.errors import InputError
 from platform_core.kinds import Score
+from recog_omr.clefs import read_clef, with_clef
 from recog_omr.music import DUR_NAMES, DURATIONS
 from recog_omr.recognizer import StaffReader
 from recog_omr.staves import Page, StaffBox, crop, find_staves
@@ -44,7 +45,7 @@ class Transcriber:
             staves = [s for s in page.staves if s.system == system]
             for i, st in enumerate(staves):
                 ink, left, f = crop(page, st)
-                reads = self.reader.read(ink)
+                reads = with_clef(self.reader.read(ink), read_clef(page, st), left, f)
                 sure = readable(reads)
                 if sure is not None:
                     symbols.append(_unread(page, st, inverse, sure, i, len(parts[i]["measures"]) + 1))
