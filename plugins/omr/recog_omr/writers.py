@@ -82,7 +82,20 @@ def write_musicxml(score: Score, path: Path) -> None:
 
 
 def write_midi(score: Score, path: Path) -> None:
-    to_music21(score).write("midi", fp=str(path))
+    """The score as MIDI, repeats played out; where they cannot be (an end repeat read without its start in one
+    part and with it in another), the measures are played once each as printed, rather than no file."""
+    from music21 import bar, repeat
+
+    s = to_music21(score)
+    try:
+        s.write("midi", fp=str(path))
+    except repeat.ExpanderException:
+        for m in s.recurse().getElementsByClass("Measure"):
+            if isinstance(m.leftBarline, bar.Repeat):
+                m.leftBarline = None
+            if isinstance(m.rightBarline, bar.Repeat):
+                m.rightBarline = bar.Barline("final")
+        s.write("midi", fp=str(path))
 
 
 _ABC_KEYS = {-7: "Cb", -6: "Gb", -5: "Db", -4: "Ab", -3: "Eb", -2: "Bb", -1: "F", 0: "C", 1: "G", 2: "D", 3: "A",

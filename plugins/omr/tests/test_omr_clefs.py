@@ -8,7 +8,7 @@ import pytest
 
 from platform_core.kinds import ImageFrame
 from platform_core.specs import Context
-from recog_omr.clefs import MIN_CONFIDENCE, ClefRead, read_clef, with_clef
+from recog_omr.clefs import MIN_CONFIDENCE, ClefRead, read_clef, with_clef, with_key
 from recog_omr.components import Transcribe
 from recog_omr.engrave import rasterise, render_pages
 from recog_omr.generate import _barlines, random_measure
@@ -27,9 +27,9 @@ def _page(staves: list[Staff], font: str, width: int = 1200, scale: int = 45):
     return rasterise(svg, 1.2)
 
 
-def _random_staves(clefs, seed: int, measures: int = 3) -> list[Staff]:
+def _random_staves(clefs, seed: int, measures: int = 3, fifths: int | None = None) -> list[Staff]:
     rng = random.Random(seed)
-    fifths, time = rng.randint(-3, 3), "4/4"
+    fifths, time = rng.randint(-3, 3) if fifths is None else fifths, "4/4"
     staves = []
     for clef in clefs:
         st, pos = Staff(clef, fifths, time), [4]
@@ -104,3 +104,24 @@ def test_a_confident_clef_replaces_or_precedes_the_recognizers_and_an_unsure_one
     assert [r.symbol for r in got][:2] == ["clef.C3", "key.1s"] and (got[0].x0, got[0].x1) == (5, 15)
     assert with_clef(reads, ClefRead("C3", MIN_CONFIDENCE / 2, 110, 130), 100, 0.5) == reads
     assert with_clef(reads, ClefRead(None, 0.0), 100, 0.5) == reads
+
+
+@pytest.mark.parametrize(("clef", "fifths", "font"), [("C4", 2, "Leipzig"), ("C3", -3, "Bravura"), ("C1", 4, "Leipzig"),
+                                                      ("C4", 0, "Bravura"), ("G2", -5, "Leipzig")])
+def test_the_key_signature_after_the_clef_is_counted(clef, fifths, font):
+    page = find_staves(_page(_random_staves([clef], 200 + fifths, fifths=fifths), font, width=2100))
+    got = read_clef(page, page.staves[0])
+    assert (got.clef, got.key, got.key_confidence >= MIN_CONFIDENCE) == (clef, fifths, True)
+
+
+def test_a_key_read_after_a_c_clef_replaces_the_recognizers_and_treble_staves_keep_theirs():
+    reads = [Read("clef.C4", 10, 14, 0.9), Read("key.1s", 20, 24, 0.9), Read("note.4.q", 30, 34, 1.0)]
+    tenor = ClefRead("C4", 0.9, 110, 130, key=2, key_confidence=0.9)
+    assert [r.symbol for r in with_key(reads, tenor, 100, 0.5)] == ["clef.C4", "key.2s", "note.4.q"]
+    tenor.key = 0
+    assert [r.symbol for r in with_key(reads, tenor, 100, 0.5)] == ["clef.C4", "note.4.q"]
+    tenor.key = -3
+    got = with_key([reads[0], reads[2]], tenor, 100, 0.5)
+    assert [r.symbol for r in got] == ["clef.C4", "key.3f", "note.4.q"]
+    assert with_key(reads, ClefRead("G2", 0.9, 110, 130, key=2, key_confidence=0.9), 100, 0.5) == reads
+    assert with_key(reads, ClefRead("C4", 0.9, 110, 130, key=2, key_confidence=0.3), 100, 0.5) == reads
