@@ -11,10 +11,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+import ray.cluster_utils as ray_cluster_utils  # the ray extra, which scripts/install installs
 
 from conftest import TOY, make_dist
-
-ray_cluster_utils = pytest.importorskip("ray.cluster_utils", reason="the ray extra is not installed")
 
 pytestmark = pytest.mark.xdist_group("ray")  # one cluster per test session, on one pytest worker
 ROOT = Path(__file__).resolve().parent.parent
