@@ -6,6 +6,7 @@ only) and makes a tight crop of ../shared/data/hands/hands.jpg around its first 
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,19 +100,21 @@ def photos(folder: Path) -> list[Photo]:
 def pck(truth: list[np.ndarray], found: list[np.ndarray], alpha: float = 0.2) -> tuple[int, int, int]:
     """(keypoints within ``alpha`` x the hand's box side, keypoints, hands matched) for one photo.
 
-    Each true hand is matched to the unused found hand nearest on average; a hand not found scores 0.
+    True and found hands are paired one to one so that the paired hands' mean keypoint distances add up to the least
+    (every pairing is tried: a photo holds a few hands); a true hand left unpaired, or with no keypoint within the
+    radius, scores 0. (Until 2026-12-01 each true hand in turn took the nearest found hand left, which made two
+    clasped hands depend on the order of the annotations.)
     """
-    left = list(range(len(found)))
+    if not truth or not found:
+        return 0, 21 * len(truth), 0
+    err = np.array([[np.linalg.norm(f[:, :2] - t, axis=1) for f in found] for t in truth])  # (truth, found, 21)
+    pairs = (zip(range(len(truth)), p) for p in itertools.permutations(range(len(found)), len(truth))) \
+        if len(truth) <= len(found) else (zip(p, range(len(found))) for p in
+                                          itertools.permutations(range(len(truth)), len(found)))
+    best = min((list(p) for p in pairs), key=lambda p: sum(err[t, f].mean() for t, f in p))
     correct = matched = 0
-    for t in truth:
-        side = float((t.max(0) - t.min(0)).max())
-        if not left:
-            continue
-        errs = [np.linalg.norm(found[j][:, :2] - t, axis=1) for j in left]
-        best = int(np.argmin([e.mean() for e in errs]))
-        ok = int((errs[best] <= alpha * side).sum())
-        if ok:
-            matched += 1
-            correct += ok
-            left.pop(best)
+    for t, f in best:
+        ok = int((err[t, f] <= alpha * float((truth[t].max(0) - truth[t].min(0)).max())).sum())
+        correct += ok
+        matched += ok > 0
     return correct, 21 * len(truth), matched

@@ -168,6 +168,8 @@ def run(
 
     from platform_core import batch, metrics, models, outputs
 
+    if trust_pickle:  # before the executor starts: Ray actors take the RECOG_* variables set by then
+        os.environ[models.TRUST_PICKLE] = "1"
     run_all = _executor(executor, workers, address, actors, cpus_per_actor, gpus_per_actor, stats)
     pipeline = _resolve(pipeline)
     p, overrides = _load(pipeline, set_)
@@ -184,8 +186,6 @@ def run(
     except InputError as e:
         _error(e)
         raise typer.Exit(1) from e
-    if trust_pickle:
-        os.environ[models.TRUST_PICKLE] = "1"
     jobs = batch.make_jobs(str(pipeline), overrides, inputs, out_dir)
     if p.live and executor is Executor.ray:
         _error("live pipelines run in this process; --executor ray is for batch inputs")

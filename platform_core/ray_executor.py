@@ -34,10 +34,12 @@ class RayExecutorError(RecogError):
 class RecogWorker:
     """A Ray actor: runs ``batch.run_job`` on one input at a time; its process keeps parsed pipelines and ONNX sessions.
 
-    ``cwd`` is the driver's working directory, so relative paths in jobs mean the same on a shared file system.
+    ``cwd`` is the driver's working directory, so relative paths in jobs mean the same on a shared file system;
+    ``env`` the driver's ``RECOG_*`` variables (``--trust-pickle`` sets one), which Ray's workers do not inherit.
     """
 
-    def __init__(self, cwd: str):
+    def __init__(self, cwd: str, env: dict[str, str]):
+        os.environ.update(env)
         if os.path.isdir(cwd):
             os.chdir(cwd)
         self.inputs = 0
@@ -166,7 +168,7 @@ class _Pool:
             self.ray.kill(self.starting.popitem()[1] if self.starting else self.actors.popitem()[0])
 
     def _start(self) -> None:
-        actor = self.cls.remote(os.getcwd())
+        actor = self.cls.remote(os.getcwd(), {k: v for k, v in os.environ.items() if k.startswith("RECOG_")})
         self.starting[actor.ready.remote()] = actor
 
     def run(self, jobs: list[Job], on_record: Callable[[Record], None]) -> list[Record]:

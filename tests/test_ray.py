@@ -11,10 +11,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+import ray.cluster_utils as ray_cluster_utils  # the ray extra, which scripts/install installs
 
 from conftest import TOY, make_dist
-
-ray_cluster_utils = pytest.importorskip("ray.cluster_utils", reason="the ray extra is not installed")
 
 pytestmark = pytest.mark.xdist_group("ray")  # one cluster per test session, on one pytest worker
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +130,22 @@ def test_records_and_files_match_the_local_pool_and_models_load_once_per_actor(c
     assert len(actors) == 2 and sum(n for n, _ in actors) == 6
     # the reader's two models (CRNN strings, CNN single digits): loaded once per actor, however many inputs
     assert all(loaded == 2 for n, loaded in actors if n), actors
+
+
+def test_trust_pickle_reaches_the_actors(cluster, numbers, tmp_path):
+    import torch
+    from test_hostile_files import Payload
+
+    address, env, _ = cluster
+    marker, evil = tmp_path / "unpickled", tmp_path / "evil.pt"
+    torch.save(Payload(marker), evil)
+    args = ("run", "pipelines/digits.yaml", "--input", numbers / "n0.png", "--set", f"digits.model={evil}",
+            "--executor", "ray", "--address", address, "--actors", 1)
+    refused = recog(env, *args, "--out", tmp_path / "refused")
+    assert refused.returncode == 1 and "refuses it" in refused.stderr and not marker.exists()
+    trusted = recog(env, *args, "--out", tmp_path / "trusted", "--trust-pickle")
+    assert trusted.returncode == 1 and "refuses it" not in trusted.stderr, trusted.stderr
+    assert marker.exists()  # unpickled on the actor, as the user allowed
 
 
 def test_the_python_api_runs_on_ray(cluster, numbers, tmp_path):

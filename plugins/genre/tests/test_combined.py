@@ -75,7 +75,6 @@ def test_not_music(signal, reason):
     assert max(r.scores.values()) == pytest.approx(0.1)  # no genre is favoured
 
 
-@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng (apt.txt)")
 def test_speech_is_not_music(tmp_path):
     wav = tmp_path / "speech.wav"
     subprocess.run(["espeak-ng", "-w", str(wav), "The meeting starts at nine. Please bring the report, and the "

@@ -1,4 +1,5 @@
-"""MediaPipe HandLandmarker (Tasks API) in image, video or live-stream mode, returning plain arrays."""
+"""MediaPipe HandLandmarker (Tasks API) in image, video or live-stream mode, and PoseLandmarker in image mode (to find
+the hands of people in photos), returning plain arrays."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from platform_core.errors import InputError, ModelError
 
 MODES = ("image", "video", "live")
 MODEL_IDS = {"full": "hands.landmarker-full", "lite": "hands.landmarker-lite"}
+POSE_MODEL_ID = "hands.pose-landmarker-full"
 # MediaPipe closes a task from its __del__, and a close run by the garbage collector can deadlock on MediaPipe's
 # dispatcher thread. So every task stays referenced here until it is closed in ordinary code: by close(), by
 # the next Landmarker created after its owner was dropped unclosed (a run stopped by an error), or at exit.
@@ -148,6 +150,44 @@ class Landmarker:
                 label = {"Left": "Right", "Right": "Left"}.get(label, label)
             out.append(Detection(label, float(handed[0].score), px, wl))
         return out
+
+    def close(self) -> None:
+        self._finalizer.detach()
+        if self._task in _OPEN:
+            _OPEN.discard(self._task)
+            self._task.close()
+
+
+class PoseLandmarker:
+    """MediaPipe's PoseLandmarker in image mode: people in one photo, each as 33 body keypoints."""
+
+    def __init__(self, num_poses: int = 4, min_detection_confidence: float = 0.5,
+                 min_presence_confidence: float = 0.5):
+        import mediapipe as mp
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        self._mp = mp
+        task = models.path(POSE_MODEL_ID)
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(task)), running_mode=vision.RunningMode.IMAGE,
+            num_poses=num_poses, min_pose_detection_confidence=min_detection_confidence,
+            min_pose_presence_confidence=min_presence_confidence)
+        _reap()
+        try:
+            self._task = vision.PoseLandmarker.create_from_options(options)
+        except Exception as e:  # MediaPipe raises plain runtime errors for bad model files
+            raise ModelError(f"hands: MediaPipe cannot load {task}: {e}") from e
+        _OPEN.add(self._task)
+        self._finalizer = weakref.finalize(self, _ORPHANS.append, self._task)
+        self._finalizer.atexit = False
+
+    def detect(self, bgr: np.ndarray, name: str = "photo") -> list[np.ndarray]:
+        """People in the photo: per person a (33, 3) array of x, y in pixels and the keypoint's visibility."""
+        rgb = cv2.cvtColor(check_image(bgr, name), cv2.COLOR_BGR2RGB)
+        result = self._task.detect(self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb))
+        h, w = bgr.shape[:2]
+        return [np.array([(p.x * w, p.y * h, p.visibility or 0.0) for p in person], dtype=np.float32)
+                for person in result.pose_landmarks]
 
     def close(self) -> None:
         self._finalizer.detach()

@@ -19,8 +19,14 @@ class LandmarksParams(Params):
     min_tracking_confidence: float = Field(0.5, ge=0, le=1, description="below this, video mode re-detects palms")
     photo_confidence: float = Field(0.2, ge=0, le=1, description="still images (image mode): palm detection and "
                                                                  "hand presence threshold")
+    more_views: bool = Field(True, description="still images: also look at the photo turned by +-45 degrees and in "
+                                               "overlapping 2x2 and 3x3 tiles (smaller hands); a hand seen in several "
+                                               "views is kept once")
+    pose: bool = Field(True, description="still images: find people with MediaPipe's pose model and look at an "
+                                         "upscaled view around each of their hands")
     second_look: bool = Field(True, description="still images: when no hand is found, look again at the photo "
-                                                "padded, in overlapping tiles, turned")
+                                                "padded and turned by quarter turns (and, without more_views, tiled "
+                                                "and turned by +-45 degrees)")
     mirror: bool = Field(False, description="the frames are mirrored (selfie camera): swap Left and Right")
     smoothing: bool = Field(False, description="smooth landmarks over time with a One Euro filter per track")
     min_cutoff: float = Field(1.0, gt=0, description="One Euro: cutoff at rest, Hz (lower: smoother, more lag)")

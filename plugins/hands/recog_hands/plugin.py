@@ -12,7 +12,7 @@ def recog_models():
         summary="Hand landmarks (21 points, handedness, world coordinates) with stable track ids (MediaPipe)",
         consumes=("image",), produces=("hands",),
         params="recog_hands.params:LandmarksParams", factory="recog_hands.stage:HandLandmarks",
-        models=("hands.landmarker-full", "hands.landmarker-lite"))]
+        models=("hands.landmarker-full", "hands.landmarker-lite", "hands.pose-landmarker-full"))]
 
 
 @hookimpl

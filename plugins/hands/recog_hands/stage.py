@@ -9,12 +9,13 @@ import numpy as np
 
 from platform_core import Context, Hand, HandsFrame, ImageFrame, Packet, Packets
 from platform_core.errors import InputError
-from recog_hands.landmarker import Detection, Landmarker, check_image
+from recog_hands.landmarker import Detection, Landmarker, PoseLandmarker, check_image
 from recog_hands.one_euro import OneEuroFilter
 from recog_hands.params import LandmarksParams
 from recog_hands.photo import detect_photo
 from recog_hands.tracker import HandTracker
 
+POSES = 4  # most people whose hands a photo's pose-guided views look at
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 
 
@@ -28,6 +29,7 @@ class HandLandmarks:
         self.params, self.context = params, context
         self.tracker = HandTracker(reid_seconds=params.reid_seconds)
         self._landmarkers: dict[str, Landmarker] = {}
+        self._pose: PoseLandmarker | None = None  # photos: loaded with the first photo
         self._filters: dict[int, tuple[OneEuroFilter, OneEuroFilter]] = {}
         self._last_ms = -1
         self._times: dict[int, tuple[float, int, int, int]] = {}  # live: timestamp_ms -> (t, frame, w, h)
@@ -67,9 +69,14 @@ class HandLandmarks:
         self._last_ms = ts
         if mode != "live":
             h, w = frame.image.shape[:2]
-            if mode == "image" and self.params.second_look:
-                found = detect_photo(lambda image: landmarker.detect(image, ts, name), frame.image,
-                                     self.params.num_hands)
+            p = self.params
+            photo = mode == "image" and Path(frame.source or "").suffix.lower() in IMAGE_SUFFIXES
+            if photo and (p.more_views or p.pose or p.second_look):
+                if p.pose and self._pose is None:
+                    self._pose = PoseLandmarker(num_poses=POSES)
+                people = (lambda image: self._pose.detect(image, name)) if p.pose else None
+                found = detect_photo(lambda image: landmarker.detect(image, ts, name), frame.image, p.num_hands,
+                                     p.more_views, p.second_look, people)
             else:
                 found = landmarker.detect(frame.image, ts, name)
             return self._frame(packet.t, frame.index, w, h, found)
@@ -98,6 +105,9 @@ class HandLandmarks:
         for lm in self._landmarkers.values():
             lm.close()
         self._landmarkers.clear()
+        if self._pose is not None:
+            self._pose.close()
+            self._pose = None
         return rest
 
     def _frame(self, t: float, index: int, width: int, height: int, detections: list[Detection]) -> HandsFrame:

@@ -116,3 +116,18 @@ def test_bad_images_are_input_errors(image, problem):
 def test_wrong_kind_is_input_error():
     with pytest.raises(InputError, match="image frames"):
         _stage()(Packet(0.0, "not a frame", "any"))
+
+
+def test_photo_views_run_for_image_files_only(monkeypatch):
+    """Image mode on frames of a video looks once per frame; a photo file gets the photo views (recog_hands.photo)."""
+    import recog_hands.stage as stage_module
+
+    calls = []
+    real = stage_module.detect_photo
+    monkeypatch.setattr(stage_module, "detect_photo", lambda *a, **k: calls.append(a) or real(*a, **k))
+    stage = _stage(mode="image", pose=False)
+    assert len(stage(Packet(0.0, ImageFrame(_photo(), "clip.mp4", 0), "image")).hands) == 2
+    assert calls == [] and stage._pose is None
+    assert len(stage(Packet(0.04, ImageFrame(_photo(), "shots/hands.JPG", 0), "image")).hands) == 2
+    assert len(calls) == 1
+    stage.flush()

@@ -7,7 +7,8 @@ from xml.sax.saxutils import quoteattr
 from recog_omr.music import MEI_DUR, AccidentalState, Event, Measure, Staff, position
 
 _ACC = {-2: "ff", -1: "f", 0: "n", 1: "s", 2: "ss"}
-_CLEF = {"G2": ("G", 2), "F4": ("F", 4), "C3": ("C", 3), "C4": ("C", 4), "C1": ("C", 1)}
+_CLEF = {"G2": ("G", 2), "F4": ("F", 4), "C3": ("C", 3), "C4": ("C", 4), "C1": ("C", 1), "C2": ("C", 2),
+         "C5": ("C", 5), "F3": ("F", 3)}
 
 
 def _meter(time: str) -> str:

@@ -9,7 +9,7 @@ DURATIONS = {"w": 4.0, "h": 2.0, "q": 1.0, "e": 0.5, "s": 0.25, "t": 0.125}  # q
 DUR_NAMES = {"w": "whole", "h": "half", "q": "quarter", "e": "eighth", "s": "16th", "t": "32nd"}
 MEI_DUR = {"w": "1", "h": "2", "q": "4", "e": "8", "s": "16", "t": "32"}
 # diatonic number (octave * 7 + step) of a clef's bottom staff line
-CLEF_BASE = {"G2": 30, "F4": 18, "C3": 24, "C4": 22, "C1": 28}
+CLEF_BASE = {"G2": 30, "F4": 18, "C3": 24, "C4": 22, "C1": 28, "C2": 26, "C5": 20, "F3": 20}
 SHARP_ORDER = "FCGDAEB"
 FLAT_ORDER = "BEADGCF"
 

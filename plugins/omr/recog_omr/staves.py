@@ -257,17 +257,54 @@ def _extent(mask: np.ndarray, st: StaffBox) -> tuple[int, int]:
 
 
 def _systems(binary: np.ndarray, staves: list[StaffBox]) -> None:
-    """Number systems: consecutive staves joined by a line at their left edge share one."""
-    sys = 0
+    """Number systems: consecutive staves joined by a line at their left edge share one.
+
+    Where the systems found differ in size, neighbours that together make up the largest size and start and end
+    where each other does (a system line broken or too faint between two of its staves) are taken as one system,
+    so that staff k of every system is the same part.
+    """
+    groups: list[list[StaffBox]] = []
     for i, st in enumerate(staves):
-        if i:
-            prev = staves[i - 1]
-            y0, y1 = int(prev.bottom) + 2, int(st.top) - 1
-            x0 = max(0, min(prev.x0, st.x0) - int(prev.space))
-            x1 = max(prev.x0, st.x0) + int(prev.space)
-            joined = y1 > y0 and (binary[y0:y1, x0:x1].mean(axis=0) > 0.9).any()
-            sys += 0 if joined else 1
-        st.system = sys
+        if i and _joined(binary, staves[i - 1], st):
+            groups[-1].append(st)
+        else:
+            groups.append([st])
+    size = max((len(g) for g in groups), default=0)
+    merged: list[list[StaffBox]] = []
+    i = 0
+    while i < len(groups):
+        j, n = i, len(groups[i])
+        while n < size and j + 1 < len(groups) and _aligned(groups[i][0], groups[j + 1][0]):
+            j += 1
+            n += len(groups[j])
+        if n == size and j > i:
+            merged.append([st for g in groups[i:j + 1] for st in g])
+            i = j + 1
+        else:
+            merged.append(groups[i])
+            i += 1
+    for k, g in enumerate(merged):
+        for st in g:
+            st.system = k
+
+
+def _joined(binary: np.ndarray, a: StaffBox, b: StaffBox) -> bool:
+    """Whether a vertical line joins staff ``a`` to staff ``b`` (below it) near where their lines begin.
+
+    The extents start about a space before the lines (they are widened by a space), and the system's line is where
+    the lines begin; a brace or bracket lies further left.
+    """
+    s = a.space
+    y0, y1 = int(a.bottom) + 2, int(b.top) - 1
+    x0 = max(0, min(a.x0, b.x0) - int(s))
+    x1 = max(a.x0, b.x0) + int(2.5 * s)
+    return y1 > y0 and bool((binary[y0:y1, x0:x1].mean(axis=0) > 0.9).any())
+
+
+def _aligned(a: StaffBox, b: StaffBox) -> bool:
+    """Whether two staves begin and end at the same columns (within two spaces), as staves of one system do."""
+    tol = 2 * max(a.space, b.space)
+    return abs(a.x0 - b.x0) <= tol and abs(a.x1 - b.x1) <= tol
 
 
 def crop(page: Page, st: StaffBox) -> tuple[np.ndarray, float, float]:

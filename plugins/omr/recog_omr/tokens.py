@@ -9,7 +9,6 @@ Pitches come back by applying the clef, key signature and accidentals in the mea
 from __future__ import annotations
 
 from recog_omr.music import (
-    CLEF_BASE,
     DURATIONS,
     AccidentalState,
     Event,
@@ -25,8 +24,9 @@ TIMES = ("2/4", "3/4", "4/4", "5/4", "6/4", "3/8", "6/8", "9/8", "12/8", "2/2", 
 ACCIDENTALS = {-2: "acc.dflat", -1: "acc.flat", 0: "acc.natural", 1: "acc.sharp", 2: "acc.dsharp"}
 BARLINES = {"single": "bar", "dbl": "bar.double", "end": "bar.end", "rptend": "rep.end"}
 
+VOCAB_CLEFS = ("G2", "F4", "C3", "C4", "C1")  # the recognizer's clefs (the clef reader knows more: clefs.py)
 VOCAB = (
-    [f"clef.{c}" for c in CLEF_BASE]
+    [f"clef.{c}" for c in VOCAB_CLEFS]
     + [f"key.{n}s" for n in range(1, 8)]
     + [f"key.{n}f" for n in range(1, 8)]
     + [f"time.{t}" for t in TIMES]

@@ -7,6 +7,7 @@ import numpy as np
 
 from platform_core.errors import InputError
 from platform_core.kinds import Score
+from recog_omr.clefs import read_clef, with_clef, with_key
 from recog_omr.music import DUR_NAMES, DURATIONS
 from recog_omr.recognizer import StaffReader
 from recog_omr.staves import Page, StaffBox, crop, find_staves
@@ -44,7 +45,8 @@ class Transcriber:
             staves = [s for s in page.staves if s.system == system]
             for i, st in enumerate(staves):
                 ink, left, f = crop(page, st)
-                reads = self.reader.read(ink)
+                start = read_clef(page, st)
+                reads = with_key(with_clef(self.reader.read(ink), start, left, f), start, left, f)
                 sure = readable(reads)
                 if sure is not None:
                     symbols.append(_unread(page, st, inverse, sure, i, len(parts[i]["measures"]) + 1))

@@ -10,7 +10,8 @@ from recog_omr.music import AccidentalState, Pitch
 
 _SYMBOL_TIME = {"C": ("4/4", "common"), "C|": ("2/2", "cut")}
 _BAR_STYLE = {"dbl": "double", "end": "final"}
-_CLEF_M21 = {"G2": "TrebleClef", "F4": "BassClef", "C3": "AltoClef", "C4": "TenorClef", "C1": "SopranoClef"}
+_CLEF_M21 = {"G2": "TrebleClef", "F4": "BassClef", "C3": "AltoClef", "C4": "TenorClef", "C1": "SopranoClef",
+             "C2": "MezzoSopranoClef", "C5": "CBaritoneClef", "F3": "FBaritoneClef"}
 
 
 def to_music21(score: Score):
@@ -81,12 +82,26 @@ def write_musicxml(score: Score, path: Path) -> None:
 
 
 def write_midi(score: Score, path: Path) -> None:
-    to_music21(score).write("midi", fp=str(path))
+    """The score as MIDI, repeats played out; where they cannot be (an end repeat read without its start in one
+    part and with it in another), the measures are played once each as printed, rather than no file."""
+    from music21 import bar, repeat
+
+    s = to_music21(score)
+    try:
+        s.write("midi", fp=str(path))
+    except repeat.ExpanderException:
+        for m in s.recurse().getElementsByClass("Measure"):
+            if isinstance(m.leftBarline, bar.Repeat):
+                m.leftBarline = None
+            if isinstance(m.rightBarline, bar.Repeat):
+                m.rightBarline = bar.Barline("final")
+        s.write("midi", fp=str(path))
 
 
 _ABC_KEYS = {-7: "Cb", -6: "Gb", -5: "Db", -4: "Ab", -3: "Eb", -2: "Bb", -1: "F", 0: "C", 1: "G", 2: "D", 3: "A",
              4: "E", 5: "B", 6: "F#", 7: "C#"}
-_ABC_CLEF = {"G2": "treble", "F4": "bass", "C3": "alto", "C4": "tenor", "C1": "soprano"}
+_ABC_CLEF = {"G2": "treble", "F4": "bass", "C3": "alto", "C4": "tenor", "C1": "alto1", "C2": "alto2", "C5": "alto5",
+             "F3": "bass3"}  # ABC 2.1: a clef name with the line it sits on
 _ABC_BAR = {"single": "|", "dbl": "||", "end": "|]", "rptend": ":|"}
 
 

@@ -74,3 +74,19 @@ def test_note_list_names_measure_octave_and_beats():
     assert lines[0] == "P1  m1   G4     1.5 beats"
     assert lines[2] == "P1  m1   F#4    1 beat"
     assert lines[4] == "P1  m2   D5     2 beats (chord)"
+
+
+def test_midi_is_written_when_repeats_are_badly_formed(tmp_path):
+    """An end repeat in one part and a start repeat without its end in the other (a misread sign): music21 cannot
+    expand them; the MIDI file plays each measure once instead of failing the page."""
+    from music21 import converter
+
+    def part(tokens, pid):
+        return {"id": pid, "name": "", "measures": [measure_dict(m, i + 1)
+                                                    for i, m in enumerate(Decoder().decode(tokens))]}
+
+    score = Score(parts=[part(["clef.G2", "time.2/4", "note.4.h", "rep.end", "note.4.h", "bar"], "P1"),
+                         part(["clef.F4", "time.2/4", "note.4.h", "bar", "rep.start", "note.4.h", "bar"], "P2")])
+    path = tmp_path / "r.mid"
+    write_midi(score, path)
+    assert len(converter.parse(str(path)).recurse().notes) == 4
