@@ -1,27 +1,21 @@
-"""The installed plugins' entry points (group ``recog.plugins``), cached while nothing is installed or removed.
+"""The installed plugins' entry points (group ``recog.plugins``), read straight from the distributions' metadata.
 
-Finding them with importlib.metadata reads every installed distribution's entry points (and importing
-importlib.metadata costs as much): about 0.035 s of each command that loads plugins. The last scans are kept
-in one JSON file per Python environment in the user's cache folder (:func:`cache_dir`), each keyed on what
-it depends on: the Python, ``sys.path``, the modification time of each of its folders (installing or
-removing a distribution changes it), the distributions in them and the modification time of their
-``entry_points.txt``. A key holding a time from the last 2 s is not cached (file times are coarse), and
-any doubt (no cache folder, an unreadable file, no equal key) means a fresh scan. Deleting the file is safe.
+``importlib.metadata`` parses every installed distribution's entry points, and importing it costs as much
+again: about 0.035 s of each command that loads plugins. The same answer comes from the files themselves:
+each ``sys.path`` folder's ``*.dist-info`` and ``*.egg-info`` folders, their ``entry_points.txt`` read only
+when it names the group, and the name and version of those few distributions. As with ``importlib.metadata``,
+a distribution found twice counts once, where ``sys.path`` finds it first. Nothing is written anywhere.
 """
 
 from __future__ import annotations
 
 import importlib
-import json
 import os
+import re
 import sys
-import time
-import zlib
-from pathlib import Path
 
 GROUP = "recog.plugins"
-SETTLED_NS = 2_000_000_000  # a key with a modification time younger than this is not cached
-KEEP = 4  # scans kept: `recog`, `python -m platform_core` and scripts each put another folder first on sys.path
+_SECTION = re.compile(r"^\[\s*(.+?)\s*\]\s*$")
 
 
 class EntryPoint:
@@ -42,88 +36,74 @@ class EntryPoint:
 
 def installed() -> list[EntryPoint]:
     """The entry points of group ``recog.plugins``, sorted by name and value (nothing is imported)."""
-    key, file = _key(), cache_dir()
-    file = file / f"entry-points-1-{zlib.crc32(sys.prefix.encode()):08x}.json" if file is not None else None
-    scans = _read(file)
-    for scan in scans:
-        if scan["key"] == key:
-            return [EntryPoint(*row) for row in scan["entry_points"]]
-    found = _scan()
-    newest = max((t for _, t in key if t is not None), default=0)
-    if file is not None and newest < time.time_ns() - SETTLED_NS:
-        rows = [[getattr(ep, a) for a in EntryPoint.__slots__] for ep in found]
-        _save(file, [{"key": key, "entry_points": rows}, *scans][:KEEP])
-    return found
-
-
-def cache_dir() -> Path | None:
-    """recog's folder in the user's cache: ``$XDG_CACHE_HOME/recog``, else ``~/.cache/recog``
-    (``~/Library/Caches/recog`` on macOS, ``%LOCALAPPDATA%/recog/cache`` on Windows); None without a home."""
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "recog"
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "recog" / "cache"
-    try:
-        home = Path.home()
-    except RuntimeError:
-        return None
-    return home / "Library" / "Caches" / "recog" if sys.platform == "darwin" else home / ".cache" / "recog"
-
-
-def _mtime(path: str) -> int | None:
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return None
-
-
-def _key() -> list:
-    """What the scan depends on: each ``sys.path`` entry with its modification time, followed by the
-    distributions in it, each with the modification time of its ``entry_points.txt``."""
-    key: list = [[sys.version, None]]
+    found, seen = [], set()
     for entry in sys.path:
-        folder, mtime = entry or ".", _mtime(entry or ".")
-        key.append([os.path.abspath(folder) if mtime is not None else entry, mtime])  # "": the current folder
+        folder = entry or "."
         try:
             names = sorted(os.listdir(folder))
-        except OSError:  # a zip file, a path hook's name, a missing folder: its time is enough
+        except OSError:  # a zip file, a path hook's name, a missing folder
             continue
-        key += [[name, _mtime(os.path.join(folder, name, "entry_points.txt"))] for name in names
-                if name.endswith((".dist-info", ".egg-info"))]
-    return key
-
-
-def _scan() -> list[EntryPoint]:
-    import importlib.metadata
-
-    found = []
-    for ep in importlib.metadata.entry_points(group=GROUP):
-        dist = getattr(ep, "dist", None)
-        meta = dist.metadata if dist is not None else None
-        found.append(EntryPoint(ep.name, ep.value, ep.module, ep.attr,
-                                f"{meta['Name']} {meta['Version']}" if meta is not None else ep.value))
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            key = _normalized(name.rsplit(".", 1)[0].split("-")[0])
+            if key in seen:
+                continue
+            seen.add(key)
+            meta = os.path.join(folder, name)
+            rows = _group(os.path.join(meta, "entry_points.txt"))
+            if rows:
+                dist = _distribution(meta)
+                found += [_entry_point(ep_name, value, dist) for ep_name, value in rows]
     return sorted(found, key=lambda ep: (ep.name, ep.value))
 
 
-def _read(file: Path | None) -> list[dict]:
-    """The scans in the cache file: none when it is missing or holds anything but what :func:`_save` writes."""
-    try:
-        scans = json.loads(file.read_text()) if file is not None else []
-        rows = [row for scan in scans for row in scan["entry_points"]]
-        if all(isinstance(scan["key"], list) for scan in scans) and all(
-                isinstance(row, list) and len(row) == len(EntryPoint.__slots__) for row in rows):
-            return scans
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return []
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
-def _save(file: Path, scans: list[dict]) -> None:
-    """Write ``file`` whole or not at all (a cache: failing to write it changes nothing)."""
-    partial = file.with_name(f"{file.name}.{os.getpid()}.partial")
+def _group(path: str) -> list[tuple[str, str]]:
+    """The ``name = value`` lines of the ``recog.plugins`` section of an ``entry_points.txt``."""
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(json.dumps(scans))
-        os.replace(partial, file)
-    except OSError:
-        partial.unlink(missing_ok=True)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError):
+        return []
+    if GROUP not in text:
+        return []
+    rows, inside = [], False
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        section = _SECTION.match(line)
+        if section:
+            inside = section.group(1) == GROUP
+        elif inside and "=" in line:
+            name, _, value = line.partition("=")
+            rows.append((name.strip(), value.strip()))
+    return rows
+
+
+def _distribution(meta: str) -> str:
+    """``name version`` from a distribution's ``METADATA`` (``PKG-INFO`` for an egg-info)."""
+    fields: dict[str, str] = {}
+    for file in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(meta, file), encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    if not line.strip():
+                        break  # the headers end at the first blank line
+                    key, _, value = line.partition(":")
+                    if key in ("Name", "Version"):
+                        fields.setdefault(key, value.strip())
+            break
+        except OSError:
+            continue
+    return f"{fields.get('Name', os.path.basename(meta))} {fields.get('Version', '?')}"
+
+
+def _entry_point(name: str, value: str, distribution: str) -> EntryPoint:
+    module, _, attr = value.partition(":")
+    module, attr = module.strip(), attr.split("[")[0].strip() or None  # "[extras]" select nothing here
+    return EntryPoint(name, value, module, attr, distribution)

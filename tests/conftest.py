@@ -30,14 +30,6 @@ def make_dist(site: Path, name: str, module_source: Path | str, entry: str, vers
         (site / f"{module}.py").write_text(module_source)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def user_cache(tmp_path_factory):
-    """recog's cache (the entry-point scan) in a folder of the test session, not the user's."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        yield
-
-
 @pytest.fixture
 def toy_site(tmp_path, monkeypatch) -> Path:
     """A site folder holding the `toy-plugin` distribution, on sys.path and PYTHONPATH."""
