@@ -225,6 +225,32 @@ def test_a_score_verovio_cannot_read_is_offered_as_a_download_with_a_note(tmp_pa
     assert v.kind == "score" and v.svg is None and v.note == "verovio could not read this file"
 
 
+MUSICXML = """<?xml version="1.0" encoding="UTF-8"?>
+<score-partwise version="4.0"><part-list><score-part id="P1"><part-name>Voice</part-name></score-part></part-list>
+<part id="P1"><measure number="1"><attributes><divisions>1</divisions><time><beats>4</beats><beat-type>4</beat-type>
+</time><clef><sign>G</sign><line>2</line></clef></attributes>""" + "".join(
+    f"<note><pitch><step>{s}</step><octave>4</octave></pitch><duration>1</duration><type>quarter</type></note>"
+    for s in "CDEF") + "</measure></part></score-partwise>"
+
+
+def test_a_score_is_engraved_in_any_thread_whichever_imported_verovio(tmp_path):
+    """verovio sets its font folder only in the importing thread; the server engraves in its worker threads."""
+    import threading
+
+    import verovio  # noqa: F401  imported here, in the test's thread
+
+    from platform_core.serve import engrave
+
+    score = tmp_path / "x.musicxml"
+    score.write_text(MUSICXML)
+    got = []
+    thread = threading.Thread(target=lambda: got.append(engrave.svg(score)))
+    thread.start()
+    thread.join(60)
+    ((svg, note),) = got
+    assert note is None and svg.count('class="note"') == 4
+
+
 def test_several_files_make_one_run_with_a_record_each(servetoy, tmp_path):
     pipe, gate = servetoy
     gate.touch()

@@ -25,7 +25,8 @@ def _svg(path: str, mtime_ns: int, size: int) -> tuple[str | None, str | None]:
         return None, "install verovio (pip install verovio) to see the score engraved here"
     with _lock:
         verovio.enableLog(verovio.LOG_OFF)
-        tk = verovio.toolkit()
+        tk = verovio.toolkit(False)  # verovio's default font folder is set only in the thread that imported it
+        tk.setResourcePath(str(Path(verovio.__file__).parent / "data"))
         tk.setOptions(OPTIONS)
         if not tk.loadData(Path(path).read_text(errors="replace")):
             return None, "verovio could not read this file"

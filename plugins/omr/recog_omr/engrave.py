@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -15,7 +16,9 @@ def toolkit():
     import verovio
 
     verovio.enableLog(verovio.LOG_OFF)
-    return verovio.toolkit()
+    tk = verovio.toolkit(False)  # verovio's default font folder is set only in the thread that imported it
+    tk.setResourcePath(str(Path(verovio.__file__).parent / "data"))
+    return tk
 
 
 def render_pages(mei: str, options: dict, tk=None) -> list[tuple[str, list[list[str]]]]:
