@@ -26,7 +26,7 @@ MAX_BYTES = 10_000_000  # a pipeline file larger than this is refused unread
 class SyncPolicy(BaseModel):
     """How a step with several inputs pairs their packets in time."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when a pipeline uses it
     policy: Literal["exact", "latest", "nearest"] = "exact"
     tolerance_ms: float = Field(0.0, ge=0)
     offset_ms: float = 0.0
@@ -35,7 +35,7 @@ class SyncPolicy(BaseModel):
 class QueuePolicy(BaseModel):
     """The bounded queue between a live source and the pipeline."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when a pipeline uses it
     size: int = Field(8, ge=1)
     drop: Literal["oldest", "newest", "block"] = "oldest"
 
