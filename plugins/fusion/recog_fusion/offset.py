@@ -13,7 +13,7 @@ from recog_fusion.tips import TipTracks
 
 SIGMA = 0.35  # white keys: how far from a key's centre a fingertip still counts as over it
 BEFORE_S = 0.2  # a fingertip that was already over the key this long before the onset counts less
-FLEX_S, FLEX_WEIGHT = 0.15, 0.25  # a finger pressing moves against its knuckle just before the onset
+FLEX_S, FLEX_WEIGHT = 0.15, 1.0  # a finger pressing moves against its knuckle just before the onset
 KNUCKLES = (1, 5, 9, 13, 17)
 
 
@@ -45,15 +45,27 @@ def score(tracks: TipTracks, keyboard: Keyboard, notes: list[NoteEvent], offset:
     return float(np.sum(now.max(axis=1) - 0.5 * before + FLEX_WEIGHT * press))
 
 
+def _smooth(s: np.ndarray, sigma: float) -> np.ndarray:
+    """``s`` convolved with a Gaussian of ``sigma`` samples, its ends held."""
+    if sigma <= 0:
+        return s
+    r = int(np.ceil(3 * sigma))
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma) ** 2)
+    return np.convolve(np.pad(s, r, mode="edge"), k / k.sum(), mode="valid")
+
+
 def estimate(tracks: TipTracks, keyboard: Keyboard, notes: list[NoteEvent], max_offset: float = 1.0,
              step: float = 0.01, octaves: tuple[int, ...] = (0,)) -> tuple[float, int, float]:
     """The best (offset, octave shift in semitones, score) over offsets in [-max_offset, max_offset] and the
-    given octave shifts of the keyboard's labels; the peak is refined to a parabola's vertex."""
+    given octave shifts of the keyboard's labels. The scores are smoothed over offsets by a Gaussian one frame
+    interval wide (the landmarks are sampled once a frame: a peak narrower than that is one frame's jitter, not
+    timing), and the peak is refined to a parabola's vertex."""
     best = (0.0, 0, -np.inf)
     grid = np.arange(-max_offset, max_offset + step / 2, step)
+    frame = float(np.median(np.diff(tracks.times))) if len(tracks.times) > 1 else 0.0
     for octave in octaves:
         kb = keyboard.shifted(12 * octave)
-        s = np.array([score(tracks, kb, notes, d) for d in grid])
+        s = _smooth(np.array([score(tracks, kb, notes, d) for d in grid]), frame / step)
         i = int(np.argmax(s))
         if s[i] <= best[2]:
             continue
