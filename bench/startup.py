@@ -12,6 +12,8 @@ the best and median wall time of each, the ratio of the best to the floor's best
 other jobs on the machine disturbs less. First it compiles the core's and the plugins'
 bytecode, as pip does when it installs a wheel (an editable checkout under
 PYTHONDONTWRITEBYTECODE would otherwise compile them on every command).
+
+    python bench/startup.py --instructions   # + instructions executed (valgrind), load-independent
 """
 
 from __future__ import annotations
@@ -90,9 +92,27 @@ def table(cmds: dict[str, list[str]], repeats: int, env: dict[str, str]) -> None
               f"{min(cpus[name]):7.3f} {min(cpus[name]) / floor_cpu:7.2f}x  {verdict}")
 
 
+def instructions(cmds: dict[str, list[str]], env: dict[str, str]) -> None:
+    """Instructions each command executes, counted by valgrind's callgrind (slow, but blind to other jobs)."""
+    counts = {}
+    for name, cmd in cmds.items():
+        r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd], cwd=ROOT,
+                           capture_output=True, text=True, env={**os.environ, "COLUMNS": "200", **env})
+        found = [line for line in r.stderr.splitlines() if "Collected" in line]
+        if r.returncode != 0 or not found:
+            raise SystemExit(f"valgrind {' '.join(cmd)} failed ({r.returncode}):\n{r.stderr[-2000:]}")
+        counts[name] = int(found[-1].split()[-1].replace(",", ""))
+    floor = next(iter(counts.values()))
+    print(f"{'command':55} {'instructions':>14} {'x floor':>8}  target")
+    for i, (name, n) in enumerate(counts.items()):
+        verdict = "(floor)" if i == 0 else f"<= {TARGET:g}x: {'met' if n / floor <= TARGET else 'NOT met'}"
+        print(f"{name:55} {n / 1e6:12.0f} M {n / floor:7.2f}x  {verdict}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=15)
+    ap.add_argument("--instructions", action="store_true", help="also count instructions with valgrind")
     args = ap.parse_args()
     packages = [ROOT / "platform_core", *sorted(ROOT.glob("plugins/*/recog_*"))]
     subprocess.run([sys.executable, "-m", "compileall", "-q", *map(str, packages)], check=True, capture_output=True)
@@ -100,6 +120,9 @@ def main() -> None:
     table(commands(), args.repeats, {})
     print(f"\n== first-party plugins only (RECOG_PLUGINS={FIRST_PARTY})")
     table(commands(), args.repeats, {"RECOG_PLUGINS": FIRST_PARTY})
+    if args.instructions:
+        print("\n== instructions executed (valgrind --tool=callgrind), every installed plugin")
+        instructions(commands(), {})
 
 
 if __name__ == "__main__":
