@@ -321,25 +321,36 @@ def with_clef(reads: list, clef: ClefRead, left: float, f: float) -> list:
     """The recognizer's symbols of a staff with its opening clef set from ``clef`` when that was read with
     confidence: the first clef symbol before any note, rest or barline is replaced (or one is put first), and
     further clef symbols there are dropped. ``left`` and ``f`` map page columns to crop columns."""
-    from recog_omr.recognizer import Read
-
     if clef.clef is None or clef.confidence < MIN_CONFIDENCE:
         return reads
-    symbol = f"clef.{clef.clef}"
+    return set_clef(reads, f"clef.{clef.clef}", (clef.x0 - left) * f, (clef.x1 - left) * f, clef.confidence)
+
+
+def _head(reads: list) -> int:
+    """How many symbols come before the first note, rest or barline (a staff's opening clef, key and time)."""
     head = 0
     while head < len(reads) and not reads[head].symbol.startswith(("note", "rest", "bar", "rep")):
         head += 1
+    return head
+
+
+def set_clef(reads: list, symbol: str, x0: float, x1: float, confidence: float) -> list:
+    """``reads`` with the opening clef ``symbol``: the first clef symbol before any note, rest or barline is
+    replaced (or one is put first, at crop columns ``x0``-``x1``), and further clef symbols there are dropped."""
+    from recog_omr.recognizer import Read
+
+    head = _head(reads)
     at = [i for i in range(head) if reads[i].symbol.startswith("clef.")]
     if at and reads[at[0]].symbol == symbol and len(at) == 1:
         return reads
     out = list(reads)
     if at:
         r = out[at[0]]
-        out[at[0]] = Read(symbol, r.x0, r.x1, clef.confidence)
+        out[at[0]] = Read(symbol, r.x0, r.x1, confidence)
         for i in reversed(at[1:]):
             del out[i]
     else:
-        out.insert(0, Read(symbol, (clef.x0 - left) * f, (clef.x1 - left) * f, clef.confidence))
+        out.insert(0, Read(symbol, x0, x1, confidence))
     return out
 
 
@@ -351,28 +362,31 @@ def with_key(reads: list, clef: ClefRead, left: float, f: float) -> list:
     KEY_CLEFS read with confidence and its key signature was read with confidence: the first key symbol before any
     note, rest or barline is replaced, or one is put after the opening clef (none is left for a key of 0).
     Elsewhere (treble and bass staves, which the recognizer reads well) the symbols are left as they are."""
-    from recog_omr.recognizer import Read
-
     if (clef.clef not in KEY_CLEFS or clef.confidence < MIN_CONFIDENCE or clef.key is None
             or clef.key_confidence < MIN_CONFIDENCE):
         return reads
-    head = 0
-    while head < len(reads) and not reads[head].symbol.startswith(("note", "rest", "bar", "rep")):
-        head += 1
+    return set_key(reads, clef.key, (clef.x1 - left) * f, clef.key_confidence)
+
+
+def set_key(reads: list, fifths: int, x: float, confidence: float) -> list:
+    """``reads`` with the opening key signature ``fifths``: the first key symbol before any note, rest or barline
+    is replaced, or one is put after the opening clef (at crop column ``x``); none is left for a key of 0."""
+    from recog_omr.recognizer import Read
+
+    head = _head(reads)
     at = [i for i in range(head) if reads[i].symbol.startswith("key.")]
-    if clef.key == 0:  # no key signature: the recognizer's is dropped
+    if fifths == 0:  # no key signature: the recognizer's is dropped
         return [r for i, r in enumerate(reads) if i not in at]
-    symbol = f"key.{clef.key}s" if clef.key > 0 else f"key.{-clef.key}f"
+    symbol = f"key.{fifths}s" if fifths > 0 else f"key.{-fifths}f"
     if at and reads[at[0]].symbol == symbol and len(at) == 1:
         return reads
     out = list(reads)
     if at:
         r = out[at[0]]
-        out[at[0]] = Read(symbol, r.x0, r.x1, clef.key_confidence)
+        out[at[0]] = Read(symbol, r.x0, r.x1, confidence)
         for i in reversed(at[1:]):
             del out[i]
     else:
         after = next((i + 1 for i in range(head) if out[i].symbol.startswith("clef.")), 0)
-        x = (clef.x1 - left) * f
-        out.insert(after, Read(symbol, x, x + 4, clef.key_confidence))
+        out.insert(after, Read(symbol, x, x + 4, confidence))
     return out

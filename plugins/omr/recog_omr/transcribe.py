@@ -8,6 +8,7 @@ import numpy as np
 from platform_core.errors import InputError
 from platform_core.kinds import Score
 from recog_omr.clefs import read_clef, with_clef, with_key
+from recog_omr.continuity import continued
 from recog_omr.music import DUR_NAMES, DURATIONS
 from recog_omr.recognizer import StaffReader
 from recog_omr.staves import Page, StaffBox, crop, find_staves
@@ -46,7 +47,10 @@ class Transcriber:
             for i, st in enumerate(staves):
                 ink, left, f = crop(page, st)
                 start = read_clef(page, st)
-                reads = with_key(with_clef(self.reader.read(ink), start, left, f), start, left, f)
+                recognized = self.reader.read(ink)
+                reads = with_key(with_clef(recognized, start, left, f), start, left, f)
+                if decoders[i].prev is not None:  # a later system of the part: its clef and key so far hold
+                    reads = continued(reads, recognized, start, decoders[i].clef, decoders[i].key)
                 sure = readable(reads)
                 if sure is not None:
                     symbols.append(_unread(page, st, inverse, sure, i, len(parts[i]["measures"]) + 1))
