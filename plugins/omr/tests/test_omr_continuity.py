@@ -1,9 +1,19 @@
 """A part keeps its clef and key signature from system to system unless the page shows a change
 (recog_omr.continuity), on the recognizer's and the clef reader's reads of a later system's staff."""
 
+import pytest
+
+from platform_core.kinds import ImageFrame
+from platform_core.specs import Context
 from recog_omr.clefs import ClefRead
+from recog_omr.components import Transcribe
 from recog_omr.continuity import continued
+from recog_omr.engrave import rasterise, render_pages
+from recog_omr.mei import staves_to_mei
+from recog_omr.music import Event, Measure, Pitch, Staff
+from recog_omr.params import TranscribeParams
 from recog_omr.recognizer import Read
+from recog_omr.staves import find_staves
 
 
 def _reads(*symbols):
@@ -51,3 +61,24 @@ def test_treble_and_bass_staves_keep_the_recognizers_key():
     assert continued(recognized, recognized, ClefRead(None, 0.0), "G2", 2) == recognized
     recognized = _reads("key.1s", "note.4.q")  # no clef read: the part's clef (bass) is in force
     assert continued(recognized, recognized, ClefRead(None, 0.0), "F4", 2) == recognized
+
+
+@pytest.mark.parametrize(("clef", "font"), [("C3", "Leipzig"), ("C4", "Bravura")])
+def test_a_later_systems_first_accidental_is_not_taken_for_a_key_signature(clef, font):
+    """A C-clef part without a key signature over three systems, each measure opening with E flat: on a later
+    system no time signature follows the clef, so the clef reader counts the first note's flat as a key of one
+    flat (which would make every B of the system B flat); the recognizer shows no key, and the part keeps its own."""
+    def q(step, octave, alter=0):
+        return Event("q", [Pitch(step, octave, alter)], 0, [False])
+
+    st = Staff(clef, 0, "4/4")
+    st.measures = [Measure([q("E", 4, -1), q("B", 3), q("C", 4), q("D", 4)]) for _ in range(8)]
+    st.measures[0].clef, st.measures[0].key, st.measures[0].time = clef, 0, "4/4"
+    st.measures[-1].right = "end"
+    svg = render_pages(staves_to_mei([st]), {"font": font, "scale": 45, "pageWidth": 1200, "pageHeight": 2970,
+                                             "adjustPageHeight": True})[0][0]
+    img = rasterise(svg, 1.2)
+    assert len(find_staves(img).staves) == 3
+    score = Transcribe(TranscribeParams(), Context(input="page.png"))(ImageFrame(img, "page.png"))
+    names = [e["name"] for m in score.parts[0]["measures"] for e in m["events"]]
+    assert names == ["Eb4", "B3", "C4", "D4"] * 8
