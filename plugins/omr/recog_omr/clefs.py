@@ -269,8 +269,10 @@ def read_key(sym: np.ndarray, g: Glyph) -> tuple[int | None, float]:
         top, bottom = (rows[0] - 4 * R) / R, (rows[-1] - 4 * R) / R
         w, h = (e - a) / R, bottom - top
         stems = _runs((vr[:, a:e] * body).max(axis=0) >= 1.5 * R)
-        if len(stems) == 2 and 0.6 <= w <= 1.5 and 2.2 <= h <= 3.8:
-            k, at = 1, (top + bottom) / 2  # a sharp is centred on its line or space
+        if len(stems) in (2, 3) and 0.6 <= w <= 1.5 and 2.2 <= h <= 3.8:
+            # a sharp is centred on its line or space; one stem may come out as two runs where taking out a staff
+            # line left a column of it short
+            k, at = 1, (top + bottom) / 2
         elif len(stems) == 1 and stems[0][0] <= 0.3 * (e - a) and 0.4 <= w <= 1.2 and 1.8 <= h <= 3.2:
             k, at = -1, bottom - 0.5  # a flat's bowl sits on its line or space
         elif not heights and w >= 0.9 and -2.4 <= top <= -1.6 and 1.6 <= bottom <= 2.4 and len(stems) <= 2:

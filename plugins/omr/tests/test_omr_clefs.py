@@ -114,6 +114,16 @@ def test_the_key_signature_after_the_clef_is_counted(clef, fifths, font):
     assert (got.clef, got.key, got.key_confidence >= MIN_CONFIDENCE) == (clef, fifths, True)
 
 
+@pytest.mark.parametrize("fifths", [3, 4])
+def test_sharps_whose_stem_comes_out_in_two_runs_are_counted(fifths):
+    """Systems of four staves in Bravura: a sharp of the second system's tenor (3 sharps) or bass staff (4) has a
+    stem that taking out a staff line leaves in two runs of columns, and the count stopped before it."""
+    staves = _random_staves(["G2", "C3", "C4", "F4"], 300 + fifths, measures=4, fifths=fifths)
+    page = find_staves(_page(staves, "Bravura", width=2100))
+    assert len(page.staves) == 8
+    assert [read_clef(page, s).key for s in page.staves] == [fifths] * 8
+
+
 def test_a_key_read_after_a_c_clef_replaces_the_recognizers_and_treble_staves_keep_theirs():
     reads = [Read("clef.C4", 10, 14, 0.9), Read("key.1s", 20, 24, 0.9), Read("note.4.q", 30, 34, 1.0)]
     tenor = ClefRead("C4", 0.9, 110, 130, key=2, key_confidence=0.9)
