@@ -11,7 +11,8 @@ part's previous system ended with, changes read inside it included):
   with a recognizer that shows the part's key (or none) is outvoted: of two readings one of which shows no change,
   the part's key is kept (without a time signature after a later system's key, a first note's accidental can be
   counted as a key). Where the reader is unsure, the part's key replaces a different one from the recognizer.
-  Treble and bass staves keep the recognizer's key (it reads them well), as on a part's first system.
+  Treble and bass staves keep the recognizer's key (it reads them well, and keeps it on a part's first system)
+  unless the reader's sure count shows the part's key against it (two readings against one).
 """
 
 from __future__ import annotations
@@ -48,13 +49,14 @@ def continued(reads: list, recognized: list, start: ClefRead, clef: str, key: in
     if not sure_clef and opening_clef(out) not in (None, clef):
         out = set_clef(out, f"clef.{clef}", 0.0, 0.0, 1.0)
     in_force = opening_clef(out) or clef
-    if in_force not in KEY_CLEFS:
-        return out
     seen = opening_key(recognized)
     x = next((r.x1 for r in out[:_head(out)] if r.symbol.startswith("clef.")), 0.0)  # where a key put in goes
-    sure_key = (sure_clef and start.clef in KEY_CLEFS and start.key is not None
-                and start.key_confidence >= MIN_CONFIDENCE)
-    if sure_key:
+    sure_key = sure_clef and start.key is not None and start.key_confidence >= MIN_CONFIDENCE
+    if in_force not in KEY_CLEFS:  # the recognizer's key, unless the reader's count shows the part's against it
+        if sure_key and start.key == key and seen is not None and seen != key:
+            return set_key(out, key, x, 1.0)
+        return out
+    if sure_key and start.clef in KEY_CLEFS:
         if start.key != key and seen in (None, key):
             return set_key(out, key, x, 1.0)
         return out

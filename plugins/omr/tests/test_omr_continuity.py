@@ -56,9 +56,12 @@ def test_a_change_that_both_readings_show_is_kept():
     assert _symbols(got) == ["clef.G2", "note.4.q"]
 
 
-def test_treble_and_bass_staves_keep_the_recognizers_key():
+def test_treble_and_bass_staves_keep_the_recognizers_key_unless_the_count_shows_the_parts():
     recognized = _reads("clef.G2", "key.1s", "note.4.q")
     assert continued(recognized, recognized, ClefRead(None, 0.0), "G2", 2) == recognized
+    assert continued(recognized, recognized, ClefRead("G2", 1.0, key=3, key_confidence=0.9), "G2", 2) == recognized
+    got = continued(recognized, recognized, ClefRead("G2", 1.0, key=2, key_confidence=0.9), "G2", 2)
+    assert _symbols(got) == ["clef.G2", "key.2s", "note.4.q"]
     recognized = _reads("key.1s", "note.4.q")  # no clef read: the part's clef (bass) is in force
     assert continued(recognized, recognized, ClefRead(None, 0.0), "F4", 2) == recognized
 
