@@ -328,7 +328,7 @@ def with_clef(reads: list, clef: ClefRead, left: float, f: float) -> list:
     return set_clef(reads, f"clef.{clef.clef}", (clef.x0 - left) * f, (clef.x1 - left) * f, clef.confidence)
 
 
-def _head(reads: list) -> int:
+def opening_end(reads: list) -> int:
     """How many symbols come before the first note, rest or barline (a staff's opening clef, key and time)."""
     head = 0
     while head < len(reads) and not reads[head].symbol.startswith(("note", "rest", "bar", "rep")):
@@ -341,7 +341,7 @@ def set_clef(reads: list, symbol: str, x0: float, x1: float, confidence: float) 
     replaced (or one is put first, at crop columns ``x0``-``x1``), and further clef symbols there are dropped."""
     from recog_omr.recognizer import Read
 
-    head = _head(reads)
+    head = opening_end(reads)
     at = [i for i in range(head) if reads[i].symbol.startswith("clef.")]
     if at and reads[at[0]].symbol == symbol and len(at) == 1:
         return reads
@@ -375,7 +375,7 @@ def set_key(reads: list, fifths: int, x: float, confidence: float) -> list:
     is replaced, or one is put after the opening clef (at crop column ``x``); none is left for a key of 0."""
     from recog_omr.recognizer import Read
 
-    head = _head(reads)
+    head = opening_end(reads)
     at = [i for i in range(head) if reads[i].symbol.startswith("key.")]
     if fifths == 0:  # no key signature: the recognizer's is dropped
         return [r for i, r in enumerate(reads) if i not in at]

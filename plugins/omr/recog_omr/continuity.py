@@ -17,7 +17,7 @@ part's previous system ended with, changes read inside it included):
 
 from __future__ import annotations
 
-from recog_omr.clefs import KEY_CLEFS, MIN_CONFIDENCE, ClefRead, _head, set_clef, set_key
+from recog_omr.clefs import KEY_CLEFS, MIN_CONFIDENCE, ClefRead, opening_end, set_clef, set_key
 
 
 def opening_key(reads: list) -> int | None:
@@ -50,7 +50,7 @@ def continued(reads: list, recognized: list, start: ClefRead, clef: str, key: in
         out = set_clef(out, f"clef.{clef}", 0.0, 0.0, 1.0)
     in_force = opening_clef(out) or clef
     seen = opening_key(recognized)
-    x = next((r.x1 for r in out[:_head(out)] if r.symbol.startswith("clef.")), 0.0)  # where a key put in goes
+    x = next((r.x1 for r in out[:opening_end(out)] if r.symbol.startswith("clef.")), 0.0)  # where a key put in goes
     sure_key = sure_clef and start.key is not None and start.key_confidence >= MIN_CONFIDENCE
     if in_force not in KEY_CLEFS:  # the recognizer's key, unless the reader's count shows the part's against it
         if sure_key and start.key == key and seen is not None and seen != key:
