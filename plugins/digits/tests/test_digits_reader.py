@@ -2,6 +2,7 @@
 
 import warnings
 
+import cv2
 import numpy as np
 import pytest
 from digits_testdata import EXPECTED, image
@@ -62,6 +63,24 @@ def test_separated_strings_by_segmentation(name, cnn):
     assert got.text == EXPECTED[name]["text"]
     for d, truth in zip(got.digits, EXPECTED[name]["boxes"], strict=True):
         assert overlap(d.box, truth) > 0.7, (d, truth)
+
+
+def widened(name: str, aspect: float) -> np.ndarray:
+    """A single-digit fixture stretched sideways until its ink is about ``aspect`` times as wide as tall."""
+    g = image(name)
+    ys, xs = np.nonzero(g.min(2) < 128)
+    w, h = np.ptp(xs) + 1, np.ptp(ys) + 1
+    wide = cv2.resize(g, (round(g.shape[1] * aspect * h / w), g.shape[0]), interpolation=cv2.INTER_CUBIC)
+    return cv2.copyMakeBorder(wide, 0, 0, 4, 4, cv2.BORDER_REPLICATE)
+
+
+@pytest.mark.parametrize(("name", "aspect"), [("single_0.png", 2.0), ("single_5.png", 2.2), ("single_7.png", 2.2),
+                                              ("single_8.png", 2.2), ("single_9.png", 2.2)])
+def test_flat_digit_in_one_piece_is_read_as_one(name, aspect, cnn):
+    """Ink in one piece wider than 1.5x its height (a flat digit) is read whole when that reading is surer: the
+    segmenter alone split these into two digits."""
+    got = cnn(widened(name, aspect))
+    assert got.text == EXPECTED[name]["text"] and len(got.digits) == 1, got
 
 
 def test_light_on_dark_is_the_inverse_of_dark_on_light(crnn):
