@@ -341,18 +341,21 @@ def set_clef(reads: list, symbol: str, x0: float, x1: float, confidence: float) 
     replaced (or one is put first, at crop columns ``x0``-``x1``), and further clef symbols there are dropped."""
     from recog_omr.recognizer import Read
 
-    head = opening_end(reads)
-    at = [i for i in range(head) if reads[i].symbol.startswith("clef.")]
-    if at and reads[at[0]].symbol == symbol and len(at) == 1:
-        return reads
-    out = list(reads)
+    at = [i for i in range(opening_end(reads)) if reads[i].symbol.startswith("clef.")]
     if at:
-        r = out[at[0]]
-        out[at[0]] = Read(symbol, r.x0, r.x1, confidence)
-        for i in reversed(at[1:]):
-            del out[i]
-    else:
-        out.insert(0, Read(symbol, x0, x1, confidence))
+        return _replace(reads, at, symbol, confidence)
+    return [Read(symbol, x0, x1, confidence), *reads]
+
+
+def _replace(reads: list, at: list[int], symbol: str, confidence: float) -> list:
+    """``reads`` with the symbol at ``at[0]`` made ``symbol`` (in its place) and those at ``at[1:]`` dropped."""
+    from recog_omr.recognizer import Read
+
+    if reads[at[0]].symbol == symbol and len(at) == 1:
+        return reads
+    first = reads[at[0]]
+    out = [r for i, r in enumerate(reads) if i not in at[1:]]
+    out[at[0]] = Read(symbol, first.x0, first.x1, confidence)
     return out
 
 
@@ -380,15 +383,7 @@ def set_key(reads: list, fifths: int, x: float, confidence: float) -> list:
     if fifths == 0:  # no key signature: the recognizer's is dropped
         return [r for i, r in enumerate(reads) if i not in at]
     symbol = f"key.{fifths}s" if fifths > 0 else f"key.{-fifths}f"
-    if at and reads[at[0]].symbol == symbol and len(at) == 1:
-        return reads
-    out = list(reads)
     if at:
-        r = out[at[0]]
-        out[at[0]] = Read(symbol, r.x0, r.x1, confidence)
-        for i in reversed(at[1:]):
-            del out[i]
-    else:
-        after = next((i + 1 for i in range(head) if out[i].symbol.startswith("clef.")), 0)
-        out.insert(after, Read(symbol, x, x + 4, confidence))
-    return out
+        return _replace(reads, at, symbol, confidence)
+    after = next((i + 1 for i in range(head) if reads[i].symbol.startswith("clef.")), 0)
+    return [*reads[:after], Read(symbol, x, x + 4, confidence), *reads[after:]]
