@@ -38,6 +38,26 @@ def _close_all() -> None:
     _reap()
 
 
+class _Task:
+    """Owner of one MediaPipe task, opened and closed through the bookkeeping above."""
+
+    def _open(self, create, options, task) -> None:
+        _reap()
+        try:
+            self._task = create(options)
+        except Exception as e:  # MediaPipe raises plain runtime errors for bad model files
+            raise ModelError(f"hands: MediaPipe cannot load {task}: {e}") from e
+        _OPEN.add(self._task)
+        self._finalizer = weakref.finalize(self, _ORPHANS.append, self._task)
+        self._finalizer.atexit = False
+
+    def close(self) -> None:
+        self._finalizer.detach()
+        if self._task in _OPEN:
+            _OPEN.discard(self._task)
+            self._task.close()
+
+
 @dataclass
 class Detection:
     """One hand found in one image, before tracking."""
@@ -61,7 +81,7 @@ def check_image(image: np.ndarray, name: str) -> np.ndarray:
     return np.ascontiguousarray(image)
 
 
-class Landmarker:
+class Landmarker(_Task):
     """A HandLandmarker for one running mode, fed BGR frames and returning :class:`Detection` lists.
 
     In ``live`` mode :meth:`submit` queues a frame and MediaPipe drops frames it cannot keep up with;
@@ -91,14 +111,7 @@ class Landmarker:
             min_hand_presence_confidence=min_presence_confidence,
             min_tracking_confidence=min_tracking_confidence,
             result_callback=self._on_result if mode == "live" else None)
-        _reap()
-        try:
-            self._task = vision.HandLandmarker.create_from_options(options)
-        except Exception as e:  # MediaPipe raises plain runtime errors for bad model files
-            raise ModelError(f"hands: MediaPipe cannot load {task}: {e}") from e
-        _OPEN.add(self._task)
-        self._finalizer = weakref.finalize(self, _ORPHANS.append, self._task)
-        self._finalizer.atexit = False
+        self._open(vision.HandLandmarker.create_from_options, options, task)
 
     def _image(self, bgr: np.ndarray, name: str):
         rgb = cv2.cvtColor(check_image(bgr, name), cv2.COLOR_BGR2RGB)
@@ -151,14 +164,8 @@ class Landmarker:
             out.append(Detection(label, float(handed[0].score), px, wl))
         return out
 
-    def close(self) -> None:
-        self._finalizer.detach()
-        if self._task in _OPEN:
-            _OPEN.discard(self._task)
-            self._task.close()
 
-
-class PoseLandmarker:
+class PoseLandmarker(_Task):
     """MediaPipe's PoseLandmarker in image mode: people in one photo, each as 33 body keypoints."""
 
     def __init__(self, num_poses: int = 4, min_detection_confidence: float = 0.5,
@@ -172,14 +179,7 @@ class PoseLandmarker:
             base_options=BaseOptions(model_asset_path=str(task)), running_mode=vision.RunningMode.IMAGE,
             num_poses=num_poses, min_pose_detection_confidence=min_detection_confidence,
             min_pose_presence_confidence=min_presence_confidence)
-        _reap()
-        try:
-            self._task = vision.PoseLandmarker.create_from_options(options)
-        except Exception as e:  # MediaPipe raises plain runtime errors for bad model files
-            raise ModelError(f"hands: MediaPipe cannot load {task}: {e}") from e
-        _OPEN.add(self._task)
-        self._finalizer = weakref.finalize(self, _ORPHANS.append, self._task)
-        self._finalizer.atexit = False
+        self._open(vision.PoseLandmarker.create_from_options, options, task)
 
     def detect(self, bgr: np.ndarray, name: str = "photo") -> list[np.ndarray]:
         """People in the photo: per person a (33, 3) array of x, y in pixels and the keypoint's visibility."""
@@ -188,9 +188,3 @@ class PoseLandmarker:
         h, w = bgr.shape[:2]
         return [np.array([(p.x * w, p.y * h, p.visibility or 0.0) for p in person], dtype=np.float32)
                 for person in result.pose_landmarks]
-
-    def close(self) -> None:
-        self._finalizer.detach()
-        if self._task in _OPEN:
-            _OPEN.discard(self._task)
-            self._task.close()
