@@ -91,10 +91,32 @@ def random_staves_or_corpus(rng: random.Random, corpus_staves: list[Staff] | Non
     return random_staves(rng, rng.randint(3, 12), grand=rng.random() < 0.3)
 
 
-def random_page(seed: int, corpus_staves: list[Staff] | None = None) -> list[tuple[np.ndarray, list[str]]]:
-    """Samples from one engraved page of random music (or a corpus staff, when given), clean or degraded."""
+def broad_staves(rng: random.Random, corpus_staves: list[Staff] | None) -> list[Staff]:
+    """The notation users bring (verovio only: the LilyPond writers know one voice): a corpus staff, or random
+    music on one staff in any clef, a grand staff, two voices on a staff, dense piano writing, or a system of
+    four staves (treble, alto or tenor, bass)."""
+    from recog_omr.generate import QUARTET, random_staves
+
+    r = rng.random()
+    if corpus_staves and r < 0.3:
+        return [rng.choice(corpus_staves)]
+    n = rng.randint(3, 10)
+    if r < 0.45:
+        return random_staves(rng, n, grand=rng.random() < 0.3)
+    if r < 0.65:
+        return random_staves(rng, n, grand=rng.random() < 0.4, voices=rng.uniform(0.4, 1.0))
+    if r < 0.8:
+        return random_staves(rng, rng.randint(2, 6), grand=True, dense=True, voices=rng.choice((0, 0, 0.3)))
+    clefs = QUARTET if rng.random() < 0.5 else ("G2", rng.choice(("C3", "C4", "C1")), rng.choice(("C3", "C4")), "F4")
+    return random_staves(rng, rng.randint(2, 6), clefs=clefs, voices=rng.choice((0, 0, 0.3)))
+
+
+def random_page(seed: int, corpus_staves: list[Staff] | None = None,
+                broad: bool = False) -> list[tuple[np.ndarray, list[str]]]:
+    """Samples from one engraved page of random music (or a corpus staff, when given), clean or degraded;
+    ``broad``: the music of ``broad_staves``."""
     rng = random.Random(seed)
-    staves = random_staves_or_corpus(rng, corpus_staves)
+    staves = (broad_staves if broad else random_staves_or_corpus)(rng, corpus_staves)
     try:
         return page_samples(staves, rng, degraded=rng.random() < 0.5, tk=_tk())
     except ValueError:

@@ -28,8 +28,10 @@ def edit_distance(a: list, b: list) -> int:
 
 
 def truth_events(staff: Staff) -> list[tuple]:
-    """(sorted MIDI pitches or 'rest', quarter notes) per event, in order."""
-    return [(tuple(sorted(p.midi for p in e.pitches)) or "rest", e.quarters) for m in staff.measures for e in m.events]
+    """(sorted MIDI pitches or 'rest', quarter notes) per event, in order (in each measure the upper voice's, then
+    the lower voice's: the order of ``score_events``)."""
+    return [(tuple(sorted(p.midi for p in e.pitches)) or "rest", e.quarters) for m in staff.measures
+            for e in m.events + m.lower]
 
 
 def score_events(part: dict) -> list[tuple]:

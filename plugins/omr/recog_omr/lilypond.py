@@ -17,7 +17,8 @@ import numpy as np
 
 from recog_omr.music import Event, Staff, time_beats
 
-_CLEF = {"G2": "treble", "F4": "bass", "C3": "alto", "C4": "tenor", "C1": "soprano"}
+_CLEF = {"G2": "treble", "F4": "bass", "C3": "alto", "C4": "tenor", "C1": "soprano", "C2": "mezzosoprano",
+         "C5": "baritone", "F3": "varbaritone"}
 _MAJOR = {0: "c", 1: "g", 2: "d", 3: "a", 4: "e", 5: "b", 6: "fis", 7: "cis",
           -1: "f", -2: "bes", -3: "ees", -4: "aes", -5: "des", -6: "ges", -7: "ces"}
 _ALTER = {-2: "eses", -1: "es", 0: "", 1: "is", 2: "isis"}
@@ -69,7 +70,10 @@ def staff_music(st: Staff, breaks: set[int]) -> str:
         short = abs(length - q) > 1e-6  # a pickup or another short bar: its own length, the metre unchanged
         if short:
             out.append(f"\\set Timing.measureLength = #(ly:make-moment {_whole(length)})")
-        out += [_event(ev, q) for ev in m.events]
+        upper = " ".join(_event(ev, q) for ev in m.events)
+        if m.lower:  # two voices for this measure (the generator ties no note across a barline)
+            upper = f"<< {{ {upper} }} \\\\ {{ {' '.join(_event(ev, q) for ev in m.lower)} }} >>"
+        out.append(upper)
         if short:
             out.append(f"\\set Timing.measureLength = #(ly:make-moment {_whole(q)})")
         out.append(_RIGHT[m.right] or "|")
@@ -79,9 +83,11 @@ def staff_music(st: Staff, breaks: set[int]) -> str:
 
 
 def _book(name: str, staves: list[Staff], breaks: set[int], rng: random.Random) -> str:
-    """One page as a LilyPond book: a staff or a piano staff, varied size and spacing, no titles."""
+    """One page as a LilyPond book: a staff, a piano staff or a bracketed group of staves, varied size and
+    spacing, no titles."""
     music = [f"\\new Staff {{ {staff_music(st, breaks)} }}" for st in staves]
-    body = music[0] if len(music) == 1 else "\\new PianoStaff << " + " ".join(music) + " >>"
+    group = "PianoStaff" if len(music) == 2 else "StaffGroup"
+    body = music[0] if len(music) == 1 else f"\\new {group} << " + " ".join(music) + " >>"
     bar_numbers = "" if rng.random() < 0.6 else "\\override Score.BarNumber.break-visibility = ##(#f #f #f)"
     return (
         f'\\book {{ \\bookOutputName "{name}" '

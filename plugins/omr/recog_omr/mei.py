@@ -97,6 +97,19 @@ class _Writer:
         return f'<chord xml:id="{self.ident("c")}" dur="{MEI_DUR[ev.dur]}"{dots}>{"".join(parts)}</chord>'
 
 
+def _layer(n: int, events: list[Event], written: dict[int, str], time: str) -> str:
+    """One voice's events as an MEI layer, flagged notes of a beat group beamed."""
+    beams = {r[0]: r for r in _beams(events, time)}
+    items = []
+    i = 0
+    while i < len(events):
+        run = beams.get(i, [i])
+        inner = "".join(written[id(events[j])] for j in run)
+        items.append(f"<beam>{inner}</beam>" if len(run) > 1 else inner)
+        i = run[-1] + 1
+    return f'<layer n="{n}">{"".join(items)}</layer>'
+
+
 def staves_to_mei(staves: list[Staff], brace: bool = True) -> str:
     """An MEI document for staves that share measures (one staff, or a grand staff with a brace)."""
     w = _Writer()
@@ -123,19 +136,12 @@ def staves_to_mei(staves: list[Staff], brace: bool = True) -> str:
         for si, st in enumerate(staves):
             m = st.measures[mi]
             states[si].new_measure()
-            beams = {r[0]: r for r in _beams(m.events, st.time)}
-            items = []
-            i = 0
-            while i < len(m.events):
-                if i in beams:
-                    run = beams[i]
-                    inner = "".join(w.event(m.events[j], st.clef, states[si], tied[si]) for j in run)
-                    items.append(f"<beam>{inner}</beam>")
-                    i = run[-1] + 1
-                else:
-                    items.append(w.event(m.events[i], st.clef, states[si], tied[si]))
-                    i += 1
-            body.append(f'<staff n="{si + 1}"><layer n="1">{"".join(items)}</layer></staff>')
+            written: dict[int, str] = {}  # id(event) -> its MEI, written in reading order (accidentals' scope)
+            for voice, ev in m.in_onset_order():
+                written[id(ev)] = w.event(ev, st.clef, states[si], tied[si] if voice == 1 else {})
+            layers = [_layer(n, events, written, st.time) for n, events in ((1, m.events), (2, m.lower))
+                      if n == 1 or events]
+            body.append(f'<staff n="{si + 1}">{"".join(layers)}</staff>')
         out.append(f"<measure{attrs}>{''.join(body)}</measure>")
     out.append("</section></score></mdiv></body></music></mei>")
     return "".join(out)

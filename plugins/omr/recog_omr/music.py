@@ -53,12 +53,25 @@ class Event:
 
 @dataclass
 class Measure:
+    """A measure's events; ``lower`` holds a second voice (stems down under the upper voice's stems up)."""
+
     events: list[Event] = field(default_factory=list)
     clef: str | None = None  # set where it is shown at the measure's start (first measure)
     key: int | None = None  # fifths: >0 sharps, <0 flats
     time: str | None = None  # "3/4", "C", "C|"
     left: str = ""  # "rptstart" or ""
     right: str = "single"  # single, dbl, end, rptend
+    lower: list[Event] = field(default_factory=list)
+
+    def in_onset_order(self) -> list[tuple[int, Event]]:
+        """(voice, event) of both voices by onset, the upper voice (1) first at equal onsets: the reading order."""
+        timed = []
+        for voice, events in ((1, self.events), (2, self.lower)):
+            onset = 0.0
+            for i, ev in enumerate(events):
+                timed.append((round(onset, 6), voice, i, ev))
+                onset += ev.quarters
+        return [(voice, ev) for _, voice, _, ev in sorted(timed, key=lambda t: t[:3])]
 
 
 @dataclass

@@ -36,7 +36,8 @@ class StaffCRNN(nn.Module):
 
 def state_from_onnx(path) -> dict:
     """A StaffCRNN state dict holding the weights of an exported model (batch norms folded into the convolutions
-    come back as identity batch norms with the folded bias; GRU gates reordered from ONNX's z, r, h)."""
+    come back as identity batch norms with the folded bias; GRU gates reordered from ONNX's z, r, h). Symbols the
+    model lacks (added to the vocabulary after it) start with zero weights and its lowest bias."""
     import onnx
     from onnx import numpy_helper
 
@@ -55,7 +56,11 @@ def state_from_onnx(path) -> dict:
         state[f"conv.{k}.1.running_mean"] = torch.zeros_like(cb)
         state[f"conv.{k}.1.running_var"] = torch.full_like(cb, 1 - 1e-5)
     state["proj.0.weight"], state["proj.0.bias"] = matmuls[0].T.contiguous(), init["proj.0.bias"]
-    state["out.weight"], state["out.bias"] = matmuls[1].T.contiguous(), init["out.bias"]
+    known = matmuls[1].shape[1]
+    state["out.weight"] = torch.zeros_like(state["out.weight"])
+    state["out.weight"][:known] = matmuls[1].T
+    state["out.bias"] = torch.full_like(state["out.bias"], float(init["out.bias"].min()))
+    state["out.bias"][:known] = init["out.bias"]
     h = r.shape[-1]
 
     def rzn(t: torch.Tensor) -> torch.Tensor:  # ONNX z, r, h -> PyTorch r, z, n

@@ -10,7 +10,7 @@ import numpy as np
 from platform_core import models
 from platform_core.errors import ModelError
 from recog_omr.plugin import MODEL_ID
-from recog_omr.tokens import VOCAB
+from recog_omr.tokens import LATER, VOCAB
 
 STRIDE = 4
 
@@ -35,8 +35,9 @@ class StaffReader:
             self.session = models.onnx_session(model)
         self.input = self.session.get_inputs()[0].name
         out = self.session.get_outputs()[0].shape
-        if isinstance(out[-1], int) and out[-1] != len(VOCAB) + 1:
-            raise ModelError(f"model {model}: {out[-1]} outputs, expected {len(VOCAB) + 1} (blank + symbols)")
+        if isinstance(out[-1], int) and out[-1] not in (len(VOCAB) + 1, len(VOCAB) - len(LATER) + 1):
+            raise ModelError(f"model {model}: {out[-1]} outputs, expected {len(VOCAB) + 1} (blank + symbols; "
+                             f"{len(VOCAB) - len(LATER) + 1} for a model made before {', '.join(LATER)})")
 
     def read(self, ink: np.ndarray) -> list[Read]:
         """Symbols of one staff crop (rows x columns, ink in [0, 1])."""

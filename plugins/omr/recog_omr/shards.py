@@ -1,6 +1,7 @@
 """Shards of labelled staff crops (``python -m recog_omr.shards OUT FIRST_SEED N_PAGES [ENGRAVER]``).
 
-ENGRAVER: ``verovio`` (default), ``lilypond`` (this plugin's ``.ly``) or ``musicxml2ly`` (LilyPond via musicxml2ly).
+ENGRAVER: ``verovio`` (default), ``broad`` (verovio, with voices, dense piano writing, every clef and systems of four
+staves), ``lilypond`` (this plugin's ``.ly``) or ``musicxml2ly`` (LilyPond via musicxml2ly).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def write_shards(out: Path, first_seed: int, n_pages: int, per_shard: int = 25, 
             rng = random.Random(first)
             batch = lilypond_samples([random_staves_or_corpus(rng, staves)[:1] for _ in seeds], rng, True)
         else:
-            batch = [s for seed in seeds for s in random_page(seed, staves)]
+            batch = [s for seed in seeds for s in random_page(seed, staves, broad=engraver == "broad")]
         _dump(out / f"shard_{engraver[0]}{seeds[-1]:08d}.pkl", batch)
 
 

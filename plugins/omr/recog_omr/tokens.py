@@ -3,6 +3,8 @@
 Symbols are graphical: a note is its staff position and duration type
 (``note.4.q``: third line, quarter), accidentals and dots are their own symbols,
 chord members after the lowest are preceded by ``+``, ``tie`` follows a tied note.
+A second voice on the staff (stems down) is read in onset order with the first, each of its
+notes, chords and rests preceded by ``v2``.
 Pitches come back by applying the clef, key signature and accidentals in the measure.
 """
 
@@ -24,7 +26,8 @@ TIMES = ("2/4", "3/4", "4/4", "5/4", "6/4", "3/8", "6/8", "9/8", "12/8", "2/2", 
 ACCIDENTALS = {-2: "acc.dflat", -1: "acc.flat", 0: "acc.natural", 1: "acc.sharp", 2: "acc.dsharp"}
 BARLINES = {"single": "bar", "dbl": "bar.double", "end": "bar.end", "rptend": "rep.end"}
 
-VOCAB_CLEFS = ("G2", "F4", "C3", "C4", "C1")  # the recognizer's clefs (the clef reader knows more: clefs.py)
+VOCAB_CLEFS = ("G2", "F4", "C3", "C4", "C1")  # the recognizer's clefs in model 0.3
+LATER = ("v2", "clef.C2", "clef.C5", "clef.F3")  # symbols added in model 0.4, after 0.3's labels
 VOCAB = (
     [f"clef.{c}" for c in VOCAB_CLEFS]
     + [f"key.{n}s" for n in range(1, 8)]
@@ -35,6 +38,7 @@ VOCAB = (
     + list(BARLINES.values())
     + [f"rest.{d}" for d in DURATIONS]
     + [f"note.{p}.{d}" for p in POSITIONS for d in DURATIONS]
+    + list(LATER)
 )
 INDEX = {t: i + 1 for i, t in enumerate(VOCAB)}  # 0 is the CTC blank
 
@@ -61,8 +65,11 @@ def measure_tokens(staff: Staff, index: int, state: AccidentalState, tied: dict[
     if m.left == "rptstart":
         out.append("rep.start")
     state.new_measure()
-    for ev in m.events:
-        out += event_tokens(ev, staff.clef, state, tied)
+    for voice, ev in m.in_onset_order():
+        if voice == 1:
+            out += event_tokens(ev, staff.clef, state, tied)
+        else:  # the lower voice's ties are not drawn (the generator makes none)
+            out += ["v2"] + event_tokens(ev, staff.clef, state, {})
     out.append(BARLINES[m.right])
     return out
 
@@ -114,11 +121,13 @@ class Decoder:
         self.state = AccidentalState(0)
 
     def decode(self, symbols: list[str]) -> list[dict]:
-        """Measures as dicts: clef, key, time, events (each with its symbol indices), barlines."""
+        """Measures as dicts: clef, key, time, events and lower-voice events (each with its symbol indices),
+        barlines."""
         measures: list[dict] = []
         cur = self._new_measure()
         pending_acc: int | None = None
-        chord_next = False
+        chord_next = lower_next = False
+        last: dict | None = None  # the event read last in this measure: dots, ties and chord members join it
         for i, s in enumerate(symbols):
             head, _, rest = s.partition(".")
             if head == "clef":
@@ -133,42 +142,52 @@ class Decoder:
                 pending_acc = _ACC_VALUE[s]
             elif s == "+":
                 chord_next = True
+            elif s == "v2":
+                lower_next = True
             elif s == "dot":
-                if cur["events"]:
-                    cur["events"][-1]["dots"] += 1
+                if last is not None:
+                    last["dots"] += 1
             elif s == "tie":
-                if self.prev is not None and self.prev["pitches"]:
-                    self.prev["pitches"][-1]["tie_start"] = True
+                if last is not None and last["pitches"]:
+                    last["pitches"][-1]["tie_start"] = True
             elif head == "rest":
-                cur = self._full_bar_ends(cur, measures)
-                self._start(cur, {"dur": rest, "dots": 0, "pitches": [], "symbols": [i]})
-                chord_next = False
+                last = {"dur": rest, "dots": 0, "pitches": [], "symbols": [i]}
+                cur = self._begin(cur, measures, last, lower_next)
+                chord_next = lower_next = False
             elif head == "note":
                 pos_s, dur = rest.rsplit(".", 1)
                 pos = int(pos_s)
-                in_chord = chord_next and self.prev is not None and self.prev["pitches"] and cur["events"]
-                if not in_chord:
-                    cur = self._full_bar_ends(cur, measures)
-                    self._start(cur, {"dur": dur, "dots": 0, "pitches": [], "symbols": []})
+                if not (chord_next and last is not None and last["pitches"]):
+                    last = {"dur": dur, "dots": 0, "pitches": [], "symbols": []}
+                    cur = self._begin(cur, measures, last, lower_next)
                 step, octave = pitch_at(self.clef, pos)
-                if pos in self.tied and pending_acc is None:
+                if last is self.prev and pos in self.tied and pending_acc is None:
                     alter, tie_stop = self.tied.pop(pos), True
                 else:
                     alter, tie_stop = self.state.apply(step, octave, pending_acc), False
-                self.prev["pitches"].append({"pitch": Pitch(step, octave, alter), "pos": pos, "tie_start": False,
-                                             "tie_stop": tie_stop, "symbol": i})
-                self.prev["symbols"].append(i)
+                last["pitches"].append({"pitch": Pitch(step, octave, alter), "pos": pos, "tie_start": False,
+                                        "tie_stop": tie_stop, "symbol": i})
+                last["symbols"].append(i)
                 pending_acc = None
-                chord_next = False
+                chord_next = lower_next = False
             elif s == "rep.start":
                 cur["left"] = "rptstart"
             elif s in _BAR_VALUE:
                 cur["right"] = _BAR_VALUE[s]
                 self._close(cur, measures)
-                cur = self._new_measure()
-        if cur["events"]:
+                cur, last = self._new_measure(), None
+        if cur["events"] or cur["lower"]:
             self._close(cur, measures)
         return measures
+
+    def _begin(self, cur: dict, measures: list[dict], event: dict, lower: bool) -> dict:
+        """Add ``event`` to the lower voice, or to the upper one after closing a full measure: its measure."""
+        if lower:
+            cur["lower"].append(event)
+            return cur
+        cur = self._full_bar_ends(cur, measures)
+        self._start(cur, event)
+        return cur
 
     def _full_bar_ends(self, cur: dict, measures: list[dict]) -> dict:
         """The measure to put the next event in: a new one when ``cur`` already fills its time signature
@@ -190,7 +209,7 @@ class Decoder:
 
     def _new_measure(self) -> dict:
         self.state.new_measure()
-        return {"clef": None, "key": None, "time": None, "events": [], "left": "", "right": "single"}
+        return {"clef": None, "key": None, "time": None, "events": [], "lower": [], "left": "", "right": "single"}
 
     def _close(self, cur: dict, measures: list[dict]) -> None:
         cur["clef_in_force"], cur["key_in_force"], cur["time_in_force"] = self.clef, self.key, self.time

@@ -61,13 +61,14 @@ class Transcriber:
                 used = set()
                 for m in decoded:
                     part["measures"].append(measure_dict(m, len(part["measures"]) + 1))
-                    for ev, out in zip(m["events"], part["measures"][-1]["events_by_symbol"], strict=True):
+                    for ev, out in zip(m["events"] + m["lower"], part["measures"][-1]["events_by_symbol"],
+                                       strict=True):
                         for sym_index, note in zip(ev["symbols"], out, strict=True):
                             used.add(sym_index)
                             r = reads[sym_index]
                             symbols.append(_box(page, st, inverse, left, f, r, note, i, len(part["measures"])))
                 for k, r in enumerate(reads):
-                    if k not in used and r.symbol not in ("+", "tie", "dot"):
+                    if k not in used and r.symbol not in ("+", "tie", "dot", "v2"):
                         symbols.append(_box(page, st, inverse, left, f, r, None, i, first_measure))
         for part in parts:
             for m in part["measures"]:
@@ -102,23 +103,24 @@ def measure_dict(m: dict, number: int) -> dict:
     per_beat = beats_per_quarter(time)
     out = {"number": number, "clef": m["clef_in_force"], "key": m["key_in_force"], "time": time,
            "repeat_start": m["left"] == "rptstart", "barline": m["right"], "events": [], "events_by_symbol": []}
-    offset = 0.0
-    for ev in m["events"]:
-        q = DURATIONS[ev["dur"]] * (2 - 0.5 ** ev["dots"])
-        common = {"duration": q, "beats": q * per_beat, "type_name": DUR_NAMES[ev["dur"]], "dots": ev["dots"],
-                  "offset": offset}
-        made = []
-        if not ev["pitches"]:
-            made.append({"type": "rest", "name": "rest", **common})
-        for k, n in enumerate(ev["pitches"]):
-            p = n["pitch"]
-            tie = {(True, False): "start", (False, True): "stop", (True, True): "continue"}.get(
-                (n["tie_start"], n["tie_stop"]))
-            made.append({"type": "note", "step": p.step, "alter": p.alter, "octave": p.octave, "name": p.name(),
-                         "midi": p.midi, **common, "tie": tie, "chord": k > 0})
-        out["events"] += made
-        out["events_by_symbol"].append(made)
-        offset += q
+    for voice, events in ((1, m["events"]), (2, m.get("lower", []))):
+        offset = 0.0
+        for ev in events:
+            q = DURATIONS[ev["dur"]] * (2 - 0.5 ** ev["dots"])
+            common = {"duration": q, "beats": q * per_beat, "type_name": DUR_NAMES[ev["dur"]], "dots": ev["dots"],
+                      "offset": offset, "voice": voice}
+            made = []
+            if not ev["pitches"]:
+                made.append({"type": "rest", "name": "rest", **common})
+            for k, n in enumerate(ev["pitches"]):
+                p = n["pitch"]
+                tie = {(True, False): "start", (False, True): "stop", (True, True): "continue"}.get(
+                    (n["tie_start"], n["tie_stop"]))
+                made.append({"type": "note", "step": p.step, "alter": p.alter, "octave": p.octave,
+                             "name": p.name(), "midi": p.midi, **common, "tie": tie, "chord": k > 0})
+            out["events"] += made
+            out["events_by_symbol"].append(made)
+            offset += q
     return out
 
 

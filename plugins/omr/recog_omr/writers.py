@@ -15,9 +15,9 @@ _CLEF_M21 = {"G2": "TrebleClef", "F4": "BassClef", "C3": "AltoClef", "C4": "Teno
 
 
 def to_music21(score: Score):
-    """A music21 Score with the recognised parts, measures, clefs, keys, times, barlines, repeats, notes, chords,
-    rests and ties."""
-    from music21 import bar, chord, clef, duration, key, meter, note, stream, tie
+    """A music21 Score with the recognised parts, measures, clefs, keys, times, barlines, repeats, voices, notes,
+    chords, rests and ties."""
+    from music21 import bar, clef, key, meter, stream
 
     out = stream.Score()
     for p in score.parts:
@@ -42,24 +42,36 @@ def to_music21(score: Score):
                 meas.rightBarline = bar.Repeat(direction="end")
             elif m.get("barline") in _BAR_STYLE:
                 meas.rightBarline = bar.Barline(_BAR_STYLE[m["barline"]])
-            for group in _groups(m["events"]):
-                first = group[0]
-                d = duration.Duration(type=first["type_name"], dots=first["dots"])
-                if first["type"] == "rest":
-                    el = note.Rest(duration=d)
-                else:
-                    ns = []
-                    for e in group:
-                        n = note.Note(_m21_name(e))
-                        if e.get("tie"):
-                            n.tie = tie.Tie(e["tie"])
-                        ns.append(n)
-                    el = ns[0] if len(ns) == 1 else chord.Chord(ns)
-                    el.duration = d
-                meas.insert(first["offset"], el)
+            voices = sorted({e.get("voice", 1) for e in m["events"]})
+            holders = [meas] if voices == [1] else [stream.Voice(id=str(v)) for v in voices]
+            for v, holder in zip(voices, holders, strict=True):
+                for group in _groups([e for e in m["events"] if e.get("voice", 1) == v]):
+                    holder.insert(group[0]["offset"], _m21_element(group))
+            if holders[0] is not meas:
+                for holder in holders:
+                    meas.insert(0, holder)
             part.append(meas)
         out.insert(0, part)
     return out
+
+
+def _m21_element(group: list[dict]):
+    """A music21 rest, note or chord for one event (a chord's members in ``group``)."""
+    from music21 import chord, duration, note, tie
+
+    first = group[0]
+    d = duration.Duration(type=first["type_name"], dots=first["dots"])
+    if first["type"] == "rest":
+        return note.Rest(duration=d)
+    ns = []
+    for e in group:
+        n = note.Note(_m21_name(e))
+        if e.get("tie"):
+            n.tie = tie.Tie(e["tie"])
+        ns.append(n)
+    el = ns[0] if len(ns) == 1 else chord.Chord(ns)
+    el.duration = d
+    return el
 
 
 def _m21_name(e: dict) -> str:
@@ -141,23 +153,40 @@ def to_abc(score: Score, title: str = "") -> str:
             if m.get("repeat_start"):
                 bar.append("|:")
             state = AccidentalState(m["key"] or 0)
-            for group in _groups(m["events"]):
-                e0 = group[0]
-                length = _abc_length(e0["duration"])
-                if e0["type"] == "rest":
-                    bar.append("z" + length)
-                    continue
-                notes = []
-                for e in group:
-                    p_ = Pitch(e["step"], e["octave"], e["alter"])
-                    shown = None if e.get("tie") in ("stop", "continue") else state.shown(p_)
-                    if e.get("tie") in ("stop", "continue"):
-                        state.marks[(p_.step, p_.octave)] = p_.alter
-                    notes.append(_abc_pitch(p_, shown) + ("-" if e.get("tie") in ("start", "continue") else ""))
-                bar.append((notes[0] if len(notes) == 1 else "[" + "".join(notes) + "]") + length)
+            upper = [e for e in m["events"] if e.get("voice", 1) == 1]
+            lower = [e for e in m["events"] if e.get("voice", 1) == 2]
+            bar += _abc_events(upper, state, explicit=False)
+            if lower:  # an overlay; its accidentals written out whether the reader shares the bar's or not
+                bar += ["&"] + _abc_events(lower, state, explicit=True)
             body.append(" ".join(bar) + " " + _ABC_BAR.get(m["barline"], "|"))
         lines += [" ".join(body[i : i + 4]) for i in range(0, len(body), 4)]
     return "\n".join(lines) + "\n"
+
+
+def _abc_events(events: list[dict], state: AccidentalState, explicit: bool) -> list[str]:
+    """ABC for one voice's events of a measure; ``explicit``: an accidental on every note off the key or on a
+    step already altered in the measure (a second voice, after the first)."""
+    out = []
+    for group in _groups(events):
+        e0 = group[0]
+        length = _abc_length(e0["duration"])
+        if e0["type"] == "rest":
+            out.append("z" + length)
+            continue
+        notes = []
+        for e in group:
+            p = Pitch(e["step"], e["octave"], e["alter"])
+            held = e.get("tie") in ("stop", "continue")
+            if explicit:
+                marked = p.alter != state.key.get(p.step, 0) or (p.step, p.octave) in state.marks
+                shown = p.alter if marked and not held else None
+            else:
+                shown = None if held else state.shown(p)
+                if held:
+                    state.marks[(p.step, p.octave)] = p.alter
+            notes.append(_abc_pitch(p, shown) + ("-" if e.get("tie") in ("start", "continue") else ""))
+        out.append((notes[0] if len(notes) == 1 else "[" + "".join(notes) + "]") + length)
+    return out
 
 
 def note_lines(score: Score) -> list[str]:
@@ -168,6 +197,7 @@ def note_lines(score: Score) -> list[str]:
             for e in m["events"]:
                 name = e["name"] if e["type"] == "note" else "rest"
                 chord = " (chord)" if e.get("chord") else ""
+                chord += " (voice 2)" if e.get("voice", 1) == 2 else ""
                 tie = f" tie {e['tie']}" if e.get("tie") else ""
                 out.append(f"{p['id']}  m{m['number']:<3} {name:<6} {e['beats']:g} beat{'s' * (e['beats'] != 1)}"
                            f"{chord}{tie}")

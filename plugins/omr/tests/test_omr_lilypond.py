@@ -2,7 +2,7 @@
 
 import random
 
-from conftest import melody
+from conftest import melody, two_voices
 from recog_omr import lilypond
 from recog_omr.dataset import lilypond_samples
 from recog_omr.generate import random_staves
@@ -15,6 +15,12 @@ def test_staff_music_spells_pitches_durations_ties_and_barlines():
     assert "c''8 b'8 a'8 g'8 fis'4 | \\break" in music
     assert "e'4 r4 cis''4~ |" in music
     assert music.endswith("cis''2. \\bar \"|.\"")
+
+
+def test_two_voices_are_written_as_a_measure_of_two_voices():
+    music = lilypond.staff_music(two_voices(), set())
+    assert "<< { e''2 b'4 d''4 } \\\\ { c'4 bes'4 g'8 a'8 fis'4 } >> |" in music
+    assert "<< { r4 c''4 <e'' g''>2 } \\\\ { e'2 d'2 } >>" in music
 
 
 def test_short_bars_get_their_own_length():

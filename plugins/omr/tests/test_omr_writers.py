@@ -90,3 +90,39 @@ def test_midi_is_written_when_repeats_are_badly_formed(tmp_path):
     path = tmp_path / "r.mid"
     write_midi(score, path)
     assert len(converter.parse(str(path)).recurse().notes) == 4
+
+
+def voices_score() -> Score:
+    from conftest import two_voices
+    from recog_omr.tokens import staff_tokens
+
+    symbols = [t for m in staff_tokens(two_voices()) for t in m]
+    measures = [measure_dict(m, i + 1) for i, m in enumerate(Decoder().decode(symbols))]
+    return Score(parts=[{"id": "P1", "name": "Staff 1", "measures": measures}])
+
+
+def test_two_voices_keep_their_offsets_and_come_back_as_musicxml_voices(tmp_path):
+    from music21 import converter
+
+    first = voices_score().parts[0]["measures"][0]["events"]
+    assert [(e["name"], e["offset"], e["voice"]) for e in first] == [
+        ("E5", 0, 1), ("B4", 2, 1), ("D5", 3, 1), ("C4", 0, 2), ("Bb4", 1, 2), ("G4", 2, 2), ("A4", 2.5, 2),
+        ("F#4", 3, 2)]
+    path = tmp_path / "v.musicxml"
+    write_musicxml(voices_score(), path)
+    measures = converter.parse(str(path)).parts[0].getElementsByClass("Measure")
+    got = [[[(n.nameWithOctave if n.isNote else "rest", float(n.offset), float(n.quarterLength))
+             for n in v.notesAndRests] for v in m.voices] for m in measures]
+    assert got[0] == [[("E5", 0.0, 2.0), ("B4", 2.0, 1.0), ("D5", 3.0, 1.0)],
+                      [("C4", 0.0, 1.0), ("B-4", 1.0, 1.0), ("G4", 2.0, 0.5), ("A4", 2.5, 0.5), ("F#4", 3.0, 1.0)]]
+    assert got[1][1] == [("E4", 0.0, 2.0), ("D4", 2.0, 2.0)]
+
+
+def test_abc_writes_a_second_voice_as_an_overlay_with_its_accidentals():
+    body = to_abc(voices_score()).splitlines()[6]
+    assert body == "e4 B2 d2 & C2 _B2 G A ^F2 | z2 c2 [eg]4 & E4 D4 |]"
+
+
+def test_note_list_marks_the_second_voice():
+    lines = note_lines(voices_score())
+    assert lines[3] == "P1  m1   C4     1 beat (voice 2)"
