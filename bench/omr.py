@@ -2,6 +2,7 @@
 verovio (clean, degraded), LilyPond and MuseScore 3.
 
     python bench/omr.py [--pieces N] [--model omr.crnn|path.onnx] [--baseline REF] [--real DIR] [--scans DIR]
+                        [--only-real | --only-features]
 
 Real rows (what users bring, through the user's path: `recog run pipelines/sheet.yaml --input DIR --out OUT`):
 phone photos of printed staves with their truth (``../shared/data/omr-real/photos``, pairs.csv), note accuracy
@@ -201,15 +202,16 @@ def feature_rows(baseline: str, model: str | None, n_pages: int = 8) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         versions = [("this version", ROOT)] + ([(baseline, checkout(baseline, tmp / "baseline"))] if baseline else [])
-        print("notation features, random music (synthetic; seeds 8100000+ never trained on), `recog run`:")
+        print("notation features, random music (synthetic; seeds 8100000+ never trained on), `recog run`; CPU s/page "
+              "is the whole command's (start-up included) over its pages:")
         for f, (name, kind) in enumerate(FEATURES):
             for e, engraver in enumerate(ENGRAVERS):
                 folder = tmp / f"feature{f}-{engraver}"
                 truth = feature_pages(folder, kind, engraver, n_pages, 8100000 + 1000 * f + 50000 * e)
                 figures = []
                 for label, code in versions:
-                    records, _, _ = recog_run(folder, tmp / f"out{f}-{engraver}-{label}", code,
-                                              model if code == ROOT else None)
+                    records, _, cpu = recog_run(folder, tmp / f"out{f}-{engraver}-{label}", code,
+                                                model if code == ROOT else None)
                     right = total = 0
                     for page, staves in truth.items():
                         rec = records.get(page)
@@ -218,7 +220,8 @@ def feature_rows(baseline: str, model: str | None, n_pages: int = 8) -> None:
                             true = truth_events(st)
                             right += aligned_matches(score_events(parts[i]), true) if i < len(parts) else 0
                             total += len(true)
-                    figures.append(f"{label} {100 * right / max(1, total):.2f} %")
+                    figures.append(f"{label} {100 * right / max(1, total):.2f} % ({cpu / max(1, len(truth)):.2f} "
+                                   f"CPU s/page)")
                 print(f"  {name:48s} {engraver:8s} {len(truth)} pages, {total} events: " + "; ".join(figures))
         print()
 
@@ -260,7 +263,11 @@ def main() -> int:
     p.add_argument("--scans", type=Path, default=DATA / "scans-no-truth", help="old scans (speed only)")
     p.add_argument("--only-real", action="store_true", help="only the real and notation-feature rows (all through "
                    "recog run), not the engraved chorale rows")
+    p.add_argument("--only-features", action="store_true", help="only the notation-feature rows")
     a = p.parse_args()
+    if a.only_features:
+        feature_rows(a.baseline, None if a.model == "omr.crnn" else a.model)
+        return 0
     if (a.real / "pairs.csv").is_file():
         real_rows(a.real, a.scans, a.baseline, None if a.model == "omr.crnn" else a.model)
     else:

@@ -1,7 +1,8 @@
-"""Shards of labelled staff crops (``python -m recog_omr.shards OUT FIRST_SEED N_PAGES [ENGRAVER]``).
+"""Shards of labelled staff crops (``python -m recog_omr.shards OUT FIRST_SEED N_PAGES [ENGRAVER] [broad]``).
 
-ENGRAVER: ``verovio`` (default), ``broad`` (verovio, with voices, dense piano writing, every clef and systems of four
-staves), ``lilypond`` (this plugin's ``.ly``) or ``musicxml2ly`` (LilyPond via musicxml2ly).
+ENGRAVER: ``verovio`` (default), ``lilypond`` (this plugin's ``.ly``) or ``musicxml2ly`` (LilyPond via musicxml2ly,
+one staff a page). ``broad``: the music of ``recog_omr.dataset.broad_staves`` (two voices, dense piano writing,
+every clef, systems of four staves) instead of single and grand staves.
 """
 
 from __future__ import annotations
@@ -30,23 +31,24 @@ def corpus_training_staves(limit: int = 40, seed: int = 0) -> list:
 
 
 def write_shards(out: Path, first_seed: int, n_pages: int, per_shard: int = 25, corpus_limit: int = 40,
-                 engraver: str = "verovio") -> None:
+                 engraver: str = "verovio", broad: bool = False) -> None:
     """Engrave ``n_pages`` pages (seeds from ``first_seed``) with verovio or LilyPond into shards of samples."""
-    from recog_omr.dataset import lilypond_samples, random_page, random_staves_or_corpus
+    from recog_omr.dataset import broad_staves, lilypond_samples, random_page, random_staves_or_corpus
 
+    music = broad_staves if broad else random_staves_or_corpus
     out.mkdir(parents=True, exist_ok=True)
     staves = corpus_training_staves(corpus_limit, first_seed) if corpus_limit else []
     for first in range(first_seed, first_seed + n_pages, per_shard):
         seeds = range(first, min(first + per_shard, first_seed + n_pages))
         if engraver == "lilypond":  # one LilyPond process per shard
             rng = random.Random(first)
-            batch = lilypond_samples([random_staves_or_corpus(rng, staves) for _ in seeds], rng)
+            batch = lilypond_samples([music(rng, staves) for _ in seeds], rng)
         elif engraver == "musicxml2ly":  # single staves through musicxml2ly, one LilyPond process per shard
             rng = random.Random(first)
-            batch = lilypond_samples([random_staves_or_corpus(rng, staves)[:1] for _ in seeds], rng, True)
+            batch = lilypond_samples([music(rng, staves)[:1] for _ in seeds], rng, True)
         else:
-            batch = [s for seed in seeds for s in random_page(seed, staves, broad=engraver == "broad")]
-        _dump(out / f"shard_{engraver[0]}{seeds[-1]:08d}.pkl", batch)
+            batch = [s for seed in seeds for s in random_page(seed, staves, broad)]
+        _dump(out / f"shard_{engraver[0]}{'b' * broad}{seeds[-1]:08d}.pkl", batch)
 
 
 def _dump(path: Path, samples: list) -> None:
@@ -79,4 +81,4 @@ def read_shards(folder: Path) -> list[tuple[np.ndarray, list[str]]]:
 
 if __name__ == "__main__":
     write_shards(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]),
-                 engraver=sys.argv[4] if len(sys.argv) > 4 else "verovio")
+                 engraver=sys.argv[4] if len(sys.argv) > 4 else "verovio", broad=sys.argv[5:] == ["broad"])

@@ -46,7 +46,10 @@ def to_music21(score: Score):
             holders = [meas] if voices == [1] else [stream.Voice(id=str(v)) for v in voices]
             for v, holder in zip(voices, holders, strict=True):
                 for group in _groups([e for e in m["events"] if e.get("voice", 1) == v]):
-                    holder.insert(group[0]["offset"], _m21_element(group))
+                    el = _m21_element(group)
+                    if len(voices) > 1 and not el.isRest:  # the upper voice's stems up, the lower's down
+                        el.stemDirection = "up" if v == 1 else "down"
+                    holder.insert(group[0]["offset"], el)
             if holders[0] is not meas:
                 for holder in holders:
                     meas.insert(0, holder)
