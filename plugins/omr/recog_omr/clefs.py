@@ -208,6 +208,12 @@ def read_clef(page: Page, st: StaffBox) -> ClefRead:
     if g is None:
         return ClefRead(None, 0.0)
     clef, conf = classify(g)
+    if g.width > 3.3:  # wider than any clef: one touching the key's first accidental, cut at the thinnest column
+        c, lo = ROWS * R, g.x0 + int(2.2 * R)
+        cut = lo + int(np.argmin(sym[c - 2 * R:c + 2 * R + 1, lo:min(g.x1, g.x0 + int(3.4 * R))].sum(axis=0)))
+        part = _glyph(np.where(np.arange(sym.shape[1]) < cut, sym, False), x_s)
+        if part is not None and classify(part)[0] is not None:
+            g, (clef, conf) = part, classify(part)
     out = ClefRead(clef, conf, left + g.x0 / f, left + g.x1 / f, g)
     if clef is not None:
         out.key, out.key_confidence = read_key(sym, g)

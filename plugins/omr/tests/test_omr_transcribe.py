@@ -64,6 +64,19 @@ def test_writers_round_trip_the_recognised_melody(transcribe, melody_page, tmp_p
     assert "K:G" in (tmp_path / "melody.abc").read_text()
 
 
+def test_two_voices_on_a_staff_are_read_into_their_voices(transcribe, engraver):
+    from conftest import two_voices
+
+    page, _ = engraver([two_voices()])
+    score = transcribe(ImageFrame(page, "voices.png"))
+    got = [[(e["name"], e["duration"], e["offset"]) for e in m["events"] if e["voice"] == v]
+           for m in score.parts[0]["measures"] for v in (1, 2)]
+    assert got == [[("E5", 2, 0), ("B4", 1, 2), ("D5", 1, 3)],
+                   [("C4", 1, 0), ("Bb4", 1, 1), ("G4", 0.5, 2), ("A4", 0.5, 2.5), ("F#4", 1, 3)],
+                   [("rest", 1, 0), ("C5", 1, 1), ("E5", 2, 2), ("G5", 2, 2)],
+                   [("E4", 2, 0), ("D4", 2, 2)]]
+
+
 def test_page_without_music_is_refused(transcribe):
     blank = np.full((500, 700, 3), 255, np.uint8)
     with pytest.raises(InputError, match="no music staves"):

@@ -116,6 +116,8 @@ def test_two_voices_keep_their_offsets_and_come_back_as_musicxml_voices(tmp_path
     assert got[0] == [[("E5", 0.0, 2.0), ("B4", 2.0, 1.0), ("D5", 3.0, 1.0)],
                       [("C4", 0.0, 1.0), ("B-4", 1.0, 1.0), ("G4", 2.0, 0.5), ("A4", 2.5, 0.5), ("F#4", 3.0, 1.0)]]
     assert got[1][1] == [("E4", 0.0, 2.0), ("D4", 2.0, 2.0)]
+    stems = [{n.stemDirection for n in v.notes} for v in measures[0].voices]
+    assert stems == [{"up"}, {"down"}]
 
 
 def test_abc_writes_a_second_voice_as_an_overlay_with_its_accidentals():
