@@ -135,3 +135,17 @@ def test_a_key_read_after_a_c_clef_replaces_the_recognizers_and_treble_staves_ke
     assert [r.symbol for r in got] == ["clef.C4", "key.3f", "note.4.q"]
     assert with_key(reads, ClefRead("G2", 0.9, 110, 130, key=2, key_confidence=0.9), 100, 0.5) == reads
     assert with_key(reads, ClefRead("C4", 0.9, 110, 130, key=2, key_confidence=0.3), 100, 0.5) == reads
+
+
+def test_a_c_clef_touching_its_key_signature_is_cut_from_it_and_read():
+    """LilyPond sets the first accidental of a soprano clef's key close enough to touch the clef on some staff
+    sizes (page 2 here): the reader cuts the glyph at its thinnest column and reads the clef and the key."""
+    from recog_omr import lilypond
+    from recog_omr.clefs import _glyph, symbols, window
+
+    st = _random_staves(["C1"], 1, measures=2, fifths=1)[0]
+    pages = [find_staves(img) for img in lilypond.engrave([([st], set())] * 6, random.Random(0))]
+    widths = [_glyph(*symbols(window(p, p.staves[0])[0])).width for p in pages]
+    assert widths[1] > 3.3  # clef and sharp in one glyph
+    reads = [read_clef(p, p.staves[0]) for p in pages]
+    assert [(r.clef, r.key) for r in reads] == [("C1", 1)] * 6
