@@ -349,11 +349,11 @@ def set_clef(reads: list, symbol: str, x0: float, x1: float, confidence: float) 
 
     at = [i for i in range(opening_end(reads)) if reads[i].symbol.startswith("clef.")]
     if at:
-        return _replace(reads, at, symbol, confidence)
+        return replace_symbol(reads, at, symbol, confidence)
     return [Read(symbol, x0, x1, confidence), *reads]
 
 
-def _replace(reads: list, at: list[int], symbol: str, confidence: float) -> list:
+def replace_symbol(reads: list, at: list[int], symbol: str, confidence: float) -> list:
     """``reads`` with the symbol at ``at[0]`` made ``symbol`` (in its place) and those at ``at[1:]`` dropped."""
     from recog_omr.recognizer import Read
 
@@ -390,6 +390,6 @@ def set_key(reads: list, fifths: int, x: float, confidence: float) -> list:
         return [r for i, r in enumerate(reads) if i not in at]
     symbol = f"key.{fifths}s" if fifths > 0 else f"key.{-fifths}f"
     if at:
-        return _replace(reads, at, symbol, confidence)
+        return replace_symbol(reads, at, symbol, confidence)
     after = next((i + 1 for i in range(head) if reads[i].symbol.startswith("clef.")), 0)
     return [*reads[:after], Read(symbol, x, x + 4, confidence), *reads[after:]]

@@ -101,11 +101,11 @@ def broad_staves(rng: random.Random, corpus_staves: list[Staff] | None) -> list[
     if corpus_staves and r < 0.3:
         return [rng.choice(corpus_staves)]
     n = rng.randint(3, 10)
-    if r < 0.45:
+    if r < 0.4:
         return random_staves(rng, n, grand=rng.random() < 0.3)
-    if r < 0.65:
+    if r < 0.7:
         return random_staves(rng, n, grand=rng.random() < 0.4, voices=rng.uniform(0.4, 1.0))
-    if r < 0.8:
+    if r < 0.82:
         return random_staves(rng, rng.randint(2, 6), grand=True, dense=True, voices=rng.choice((0, 0, 0.3)))
     clefs = QUARTET if rng.random() < 0.5 else ("G2", rng.choice(("C3", "C4", "C1")), rng.choice(("C3", "C4")), "F4")
     return random_staves(rng, rng.randint(2, 6), clefs=clefs, voices=rng.choice((0, 0, 0.3)))

@@ -52,14 +52,14 @@ def _collate(samples: list, idx: list[int], nrng: np.random.Generator, augment: 
 
 
 def train(data: Path, out: Path, minutes: float, checkpoint: Path, batch: int = 16, lr: float = 2e-3,
-          init: Path | None = None, capture_p: float = 0.0) -> None:
+          init: Path | None = None, capture_p: float = 0.0, threads: int = 1) -> None:
     """Train (or resume from ``checkpoint``, or fine-tune the exported model ``init`` with its batch norms frozen)
     for ``minutes``; ``capture_p`` of the crops get print-and-capture degradations."""
     import torch
 
     from recog_omr.network import StaffCRNN, state_from_onnx
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = StaffCRNN()
     frozen_bn = init is not None
@@ -124,6 +124,7 @@ def main(args: list[str]) -> int:
                    help="folder of shards (make them with: python -m recog_omr.shards DIR FIRST_SEED N_PAGES)")
     p.add_argument("--pages", type=int, default=0, help="engrave this many pages into --data first")
     p.add_argument("--minutes", type=float, default=30.0)
+    p.add_argument("--threads", type=int, default=1, help="PyTorch threads (1 leaves a core to a shard generator)")
     p.add_argument("--lr", type=float, default=2e-3,
                    help="peak AdamW learning rate, cosine-decayed over --minutes (lower it to fine-tune a checkpoint)")
     p.add_argument("--out", type=Path, default=PACKAGE_MODEL)
@@ -137,5 +138,5 @@ def main(args: list[str]) -> int:
         from recog_omr.shards import write_shards
 
         write_shards(a.data, 0, a.pages)
-    train(a.data, a.out, a.minutes, a.checkpoint, lr=a.lr, init=a.init, capture_p=a.capture)
+    train(a.data, a.out, a.minutes, a.checkpoint, lr=a.lr, init=a.init, capture_p=a.capture, threads=a.threads)
     return 0

@@ -9,6 +9,7 @@ from platform_core.errors import InputError
 from platform_core.kinds import Score
 from recog_omr.clefs import read_clef, with_clef, with_key
 from recog_omr.continuity import continued
+from recog_omr.meter import opening_time, system_time, with_time
 from recog_omr.music import DUR_NAMES, DURATIONS
 from recog_omr.recognizer import StaffReader
 from recog_omr.staves import Page, StaffBox, crop, find_staves
@@ -44,13 +45,12 @@ class Transcriber:
         inverse = cv2.invertAffineTransform(page.matrix)
         for system in sorted({s.system for s in page.staves}):
             staves = [s for s in page.staves if s.system == system]
-            for i, st in enumerate(staves):
-                ink, left, f = crop(page, st)
-                start = read_clef(page, st)
-                recognized = self.reader.read(ink)
-                reads = with_key(with_clef(recognized, start, left, f), start, left, f)
-                if decoders[i].prev is not None:  # a later system of the part: its clef and key so far hold
-                    reads = continued(reads, recognized, start, decoders[i].clef, decoders[i].key)
+            read = [self._read(page, st, decoders[i]) for i, st in enumerate(staves)]
+            time = system_time([[r.symbol for r in reads] for reads, _, _ in read if readable(reads) is None],
+                               next((d.time for d in decoders if d.time), None))
+            for i, (st, (reads, left, f)) in enumerate(zip(staves, read, strict=True)):
+                if opening_time([r.symbol for r in reads]) or decoders[i].time is None:
+                    reads = with_time(reads, time)
                 sure = readable(reads)
                 if sure is not None:
                     symbols.append(_unread(page, st, inverse, sure, i, len(parts[i]["measures"]) + 1))
@@ -77,6 +77,18 @@ class Transcriber:
             raise InputError(f"{source}: {len(page.staves)} staff-like line groups found, but no notes or rests "
                              f"could be read with confidence (is it printed sheet music?)")
         return Score(parts=parts, symbols=symbols)
+
+
+    def _read(self, page: Page, st: StaffBox, decoder: Decoder) -> tuple[list, float, float]:
+        """A staff's symbols (the recognizer's, with the clef and key from the image, and on a later system of the
+        part its clef and key so far), and the crop's left page column and scale."""
+        ink, left, f = crop(page, st)
+        start = read_clef(page, st)
+        recognized = self.reader.read(ink)
+        reads = with_key(with_clef(recognized, start, left, f), start, left, f)
+        if decoder.prev is not None:
+            reads = continued(reads, recognized, start, decoder.clef, decoder.key)
+        return reads, left, f
 
 
 MIN_CONFIDENCE = 0.5  # mean confidence of a staff's notes and rests below which the staff is not read
