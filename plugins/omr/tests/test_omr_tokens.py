@@ -75,3 +75,18 @@ def test_random_two_voice_music_round_trips_through_symbols():
             per_measure = staff_tokens(staff)
             assert all(t in VOCAB for m in per_measure for t in m)
             assert _decoded(Decoder().decode([t for m in per_measure for t in m])) == _events(staff), seed
+
+
+def test_the_model_card_lists_the_recognizers_symbols_in_order():
+    from pathlib import Path
+
+    import onnxruntime
+    import yaml
+
+    from recog_omr.tokens import LATER
+
+    pkg = Path(__file__).resolve().parents[1] / "recog_omr"
+    card = yaml.safe_load((pkg / "cards" / "omr.crnn.yaml").read_text())
+    outputs = onnxruntime.InferenceSession(str(pkg / card["file"]["path"])).get_outputs()[0].shape[-1]
+    assert card["labels"] == list(VOCAB[: outputs - 1])
+    assert len(card["labels"]) in (len(VOCAB), len(VOCAB) - len(LATER))
