@@ -83,3 +83,32 @@ def with_time(reads: list, time: str | None) -> list:
         return replace_symbol(reads, at, f"time.{time}", reads[at[0]].confidence)
     x = reads[head - 1].x1 if head else 0.0
     return [*reads[:head], Read(f"time.{time}", x, x + 4, 0.5), *reads[head:]]
+
+
+UNSURE_REST = 0.7  # a rest read with less confidence may be a misread barline or tie
+
+
+def without_stray_rests(reads: list, time: str | None) -> list:
+    """``reads`` without the unsure rests that break the measure arithmetic: where the music between two barlines
+    does not last a whole number of measures of ``time``, and dropping one upper-voice rest read with confidence
+    below UNSURE_REST makes it do so, that rest (the least sure such) is dropped (a barline under a tie is read
+    as a short rest)."""
+    if time is None:
+        return reads
+    whole = time_beats(time)
+    drop: set[int] = set()
+    start = 0
+    for i, r in enumerate(reads + [None]):
+        if r is not None and not (r.symbol.startswith(("bar", "rep.")) and r.symbol != "rep.start"):
+            continue
+        segment = [x.symbol for x in reads[start:i]] + ["bar"]
+        length = sum(measure_lengths(segment))
+        if length > whole and abs(length / whole - round(length / whole)) > 1e-6:
+            stray = [k for k in range(start, i) if reads[k].symbol.startswith("rest.")
+                     and reads[k].confidence < UNSURE_REST and (k == 0 or reads[k - 1].symbol != "v2")
+                     and abs((length - DURATIONS[reads[k].symbol[5:]]) / whole
+                             - round((length - DURATIONS[reads[k].symbol[5:]]) / whole)) < 1e-6]
+            if stray:
+                drop.add(min(stray, key=lambda k: reads[k].confidence))
+        start = i + 1
+    return [r for k, r in enumerate(reads) if k not in drop]

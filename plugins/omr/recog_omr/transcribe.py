@@ -9,7 +9,7 @@ from platform_core.errors import InputError
 from platform_core.kinds import Score
 from recog_omr.clefs import read_clef, with_clef, with_key
 from recog_omr.continuity import continued
-from recog_omr.meter import opening_time, system_time, with_time
+from recog_omr.meter import opening_time, system_time, with_time, without_stray_rests
 from recog_omr.music import DUR_NAMES, DURATIONS
 from recog_omr.recognizer import StaffReader
 from recog_omr.staves import Page, StaffBox, crop, find_staves
@@ -51,6 +51,7 @@ class Transcriber:
             for i, (st, (reads, left, f)) in enumerate(zip(staves, read, strict=True)):
                 if opening_time([r.symbol for r in reads]) or decoders[i].time is None:
                     reads = with_time(reads, time)
+                reads = without_stray_rests(reads, time)
                 sure = readable(reads)
                 if sure is not None:
                     symbols.append(_unread(page, st, inverse, sure, i, len(parts[i]["measures"]) + 1))
@@ -94,11 +95,15 @@ class Transcriber:
 MIN_CONFIDENCE = 0.5  # mean confidence of a staff's notes and rests below which the staff is not read
 
 
+MIN_RESTS_ONLY = 0.75  # the same for a staff read as rests alone (text lines can look like rests)
+
+
 def readable(reads: list) -> float | None:
     """None when a staff's reading can be trusted, else the mean confidence of its notes and rests (0 for none)."""
     conf = [r.confidence for r in reads if r.symbol.startswith(("note", "rest"))]
     mean = float(np.mean(conf)) if conf else 0.0
-    return None if mean >= MIN_CONFIDENCE else mean
+    rests_only = not any(r.symbol.startswith("note") for r in reads)
+    return None if mean >= (MIN_RESTS_ONLY if rests_only else MIN_CONFIDENCE) else mean
 
 
 def _unread(page: Page, st: StaffBox, inverse: np.ndarray, confidence: float, part: int, measure: int) -> dict:

@@ -64,6 +64,8 @@ def test_writers_round_trip_the_recognised_melody(transcribe, melody_page, tmp_p
     assert "K:G" in (tmp_path / "melody.abc").read_text()
 
 
+@pytest.mark.xfail(strict=True, reason="model 0.4 reads two voices on a staff at about 50 % (issue 15): the lower "
+                   "voice's Bb4 is read as a chord member of the upper voice")
 def test_two_voices_on_a_staff_are_read_into_their_voices(transcribe, engraver):
     from conftest import two_voices
 
