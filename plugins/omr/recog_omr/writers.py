@@ -42,7 +42,7 @@ def to_music21(score: Score):
                 meas.rightBarline = bar.Repeat(direction="end")
             elif m.get("barline") in _BAR_STYLE:
                 meas.rightBarline = bar.Barline(_BAR_STYLE[m["barline"]])
-            voices = sorted({e.get("voice", 1) for e in m["events"]})
+            voices = sorted({e.get("voice", 1) for e in m["events"]}) or [1]
             holders = [meas] if voices == [1] else [stream.Voice(id=str(v)) for v in voices]
             for v, holder in zip(voices, holders, strict=True):
                 for group in _groups([e for e in m["events"] if e.get("voice", 1) == v]):

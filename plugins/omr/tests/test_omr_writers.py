@@ -120,6 +120,16 @@ def test_two_voices_keep_their_offsets_and_come_back_as_musicxml_voices(tmp_path
     assert stems == [{"up"}, {"down"}]
 
 
+def test_a_measure_read_without_events_is_written(tmp_path):
+    from music21 import converter
+
+    empty = [measure_dict(m, i + 1) for i, m in enumerate(Decoder().decode(["clef.G2", "time.2/4", "note.4.h", "bar",
+                                                                            "bar", "note.4.h", "bar"]))]
+    assert [len(m["events"]) for m in empty] == [1, 0, 1]
+    write_musicxml(Score(parts=[{"id": "P1", "name": "", "measures": empty}]), tmp_path / "e.musicxml")
+    assert len(converter.parse(str(tmp_path / "e.musicxml")).recurse().notes) == 2
+
+
 def test_abc_writes_a_second_voice_as_an_overlay_with_its_accidentals():
     body = to_abc(voices_score()).splitlines()[6]
     assert body == "e4 B2 d2 & C2 _B2 G A ^F2 | z2 c2 [eg]4 & E4 D4 |]"
