@@ -103,12 +103,15 @@ def without_stray_rests(reads: list, time: str | None) -> list:
             continue
         segment = [x.symbol for x in reads[start:i]] + ["bar"]
         length = sum(measure_lengths(segment))
-        if length > whole and abs(length / whole - round(length / whole)) > 1e-6:
+        if length > whole and not _whole_measures(length, whole):
             stray = [k for k in range(start, i) if reads[k].symbol.startswith("rest.")
                      and reads[k].confidence < UNSURE_REST and (k == 0 or reads[k - 1].symbol != "v2")
-                     and abs((length - DURATIONS[reads[k].symbol[5:]]) / whole
-                             - round((length - DURATIONS[reads[k].symbol[5:]]) / whole)) < 1e-6]
+                     and _whole_measures(length - DURATIONS[reads[k].symbol[5:]], whole)]
             if stray:
                 drop.add(min(stray, key=lambda k: reads[k].confidence))
         start = i + 1
     return [r for k, r in enumerate(reads) if k not in drop]
+
+
+def _whole_measures(length: float, whole: float) -> bool:
+    return abs(length / whole - round(length / whole)) < 1e-6

@@ -1,6 +1,6 @@
 """A system's time signature checked against the lengths of the measures read on its staves."""
 
-from recog_omr.meter import measure_lengths, system_time, with_time
+from recog_omr.meter import measure_lengths, system_time, with_time, without_stray_rests
 from recog_omr.recognizer import Read
 
 
@@ -32,3 +32,16 @@ def test_the_time_symbol_is_replaced_or_put_after_the_opening():
     assert [r.symbol for r in with_time(reads, "2/4")] == ["clef.C3", "time.2/4", "note.4.q"]
     assert [r.symbol for r in with_time(reads[::2], "2/4")] == ["clef.C3", "time.2/4", "note.4.q"]
     assert with_time(reads, None) is reads
+
+
+def test_an_unsure_rest_that_breaks_the_measure_arithmetic_is_dropped():
+    def reads(*symbols):
+        return [Read(s, 4 * i, 4 * i + 4, c) for i, (s, c) in enumerate(symbols)]
+
+    # 3/4: a barline under a tie read as an eighth rest; the sure rest and the well-filled measure stay
+    got = without_stray_rests(reads(("note.4.q", 1), ("rest.q", 1), ("note.5.q", 1), ("tie", 0.6),
+                                    ("rest.e", 0.57), ("note.5.h", 1), ("dot", 1), ("bar.end", 1)), "3/4")
+    assert [r.symbol for r in got] == ["note.4.q", "rest.q", "note.5.q", "tie", "note.5.h", "dot", "bar.end"]
+    sure = reads(("note.4.q", 1), ("rest.e", 0.95), ("note.4.q", 1), ("bar", 1))
+    assert without_stray_rests(sure, "2/4") == sure
+    assert without_stray_rests(sure, None) == sure
