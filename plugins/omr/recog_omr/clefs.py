@@ -264,7 +264,7 @@ def read_key(sym: np.ndarray, g: Glyph) -> tuple[int | None, float]:
                 joined[-1] = [pa, max(pe, e), pids + ids]
                 continue
         joined.append([a, e, ids])
-    kind, heights, end = None, [], g.x1
+    kind, heights, end, crowded = None, [], g.x1, False
     for a, e, ids in joined:
         body = np.isin(lab[:, a:e], ids)
         if body.sum() < 0.25 * R * R and a - g.x1 <= R:
@@ -284,6 +284,7 @@ def read_key(sym: np.ndarray, g: Glyph) -> tuple[int | None, float]:
         elif not heights and w >= 0.9 and -2.4 <= top <= -1.6 and 1.6 <= bottom <= 2.4 and len(stems) <= 2:
             return 0, 0.8  # a time signature's two numbers (from the top line to the bottom one) right after the clef
         else:
+            crowded = bool(heights)  # a glyph of no known shape right after them: accidentals run together?
             break
         if kind is not None and k != kind:
             return None, 0.0  # sharps and flats mixed (naturals cancelling a key): not read here
@@ -292,7 +293,7 @@ def read_key(sym: np.ndarray, g: Glyph) -> tuple[int | None, float]:
     if not heights or len(heights) > 7:
         return None, 0.0
     steps = np.abs(np.diff(2 * np.array(heights)))  # in half spaces: a fourth is 3, a fifth 4
-    conf = min((_fit(abs(d - round(d)), 0.75) for d in steps), default=0.8)
+    conf = min((_fit(abs(d - round(d)), 0.75) for d in steps), default=0.8) * (0.5 if crowded else 1.0)
     if len(steps) and not set(np.round(steps).astype(int)) <= {3, 4}:
         return None, 0.0
     return kind * len(heights), conf

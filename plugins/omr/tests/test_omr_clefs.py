@@ -149,3 +149,16 @@ def test_a_c_clef_touching_its_key_signature_is_cut_from_it_and_read():
     assert widths[1] > 3.3  # clef and sharp in one glyph
     reads = [read_clef(p, p.staves[0]) for p in pages]
     assert [(r.clef, r.key) for r in reads] == [("C1", 1)] * 6
+
+
+def test_flats_set_close_enough_to_touch_leave_the_count_unsure():
+    """LilyPond sets three flats so close that the second and third touch: the count stops at the first, and a
+    glyph of no known shape right after it makes the count unsure (the recognizer's key then stays)."""
+    from recog_omr import lilypond
+
+    st = _random_staves(["C3"], 1, measures=2, fifths=-3)[0]
+    pages = [find_staves(img) for img in lilypond.engrave([([st], set())] * 2, random.Random(0))]
+    for p in pages:
+        read = read_clef(p, p.staves[0])
+        assert read.clef == "C3"
+        assert read.key == -3 or read.key_confidence < MIN_CONFIDENCE
