@@ -212,8 +212,9 @@ def read_clef(page: Page, st: StaffBox) -> ClefRead:
         c, lo = ROWS * R, g.x0 + int(2.2 * R)
         cut = lo + int(np.argmin(sym[c - 2 * R:c + 2 * R + 1, lo:min(g.x1, g.x0 + int(3.4 * R))].sum(axis=0)))
         part = _glyph(np.where(np.arange(sym.shape[1]) < cut, sym, False), x_s)
-        if part is not None and classify(part)[0] is not None:
-            g, (clef, conf) = part, classify(part)
+        read = classify(part) if part is not None else (None, 0.0)
+        if read[0] is not None:
+            g, (clef, conf) = part, read
     out = ClefRead(clef, conf, left + g.x0 / f, left + g.x1 / f, g)
     if clef is not None:
         out.key, out.key_confidence = read_key(sym, g)
@@ -335,12 +336,25 @@ def with_clef(reads: list, clef: ClefRead, left: float, f: float) -> list:
     return set_clef(reads, f"clef.{clef.clef}", (clef.x0 - left) * f, (clef.x1 - left) * f, clef.confidence)
 
 
+OPENING_ENDS = ("note", "rest", "bar", "rep")  # the symbols that end a staff's opening clef, key and time
+
+
 def opening_end(reads: list) -> int:
     """How many symbols come before the first note, rest or barline (a staff's opening clef, key and time)."""
     head = 0
-    while head < len(reads) and not reads[head].symbol.startswith(("note", "rest", "bar", "rep")):
+    while head < len(reads) and not reads[head].symbol.startswith(OPENING_ENDS):
         head += 1
     return head
+
+
+def opening_symbol(symbols: list[str], prefix: str) -> str | None:
+    """What follows ``prefix`` in the first symbol with it before any note, rest or barline; None where none."""
+    for s in symbols:
+        if s.startswith(OPENING_ENDS):
+            return None
+        if s.startswith(prefix):
+            return s[len(prefix):]
+    return None
 
 
 def set_clef(reads: list, symbol: str, x0: float, x1: float, confidence: float) -> list:

@@ -17,28 +17,18 @@ part's previous system ended with, changes read inside it included):
 
 from __future__ import annotations
 
-from recog_omr.clefs import KEY_CLEFS, MIN_CONFIDENCE, ClefRead, opening_end, set_clef, set_key
+from recog_omr.clefs import KEY_CLEFS, MIN_CONFIDENCE, ClefRead, opening_end, opening_symbol, set_clef, set_key
 
 
 def opening_key(reads: list) -> int | None:
     """The first key signature before any note, rest or barline, in fifths; None where there is none."""
-    for r in reads:
-        if r.symbol.startswith(("note", "rest", "bar", "rep")):
-            return None
-        if r.symbol.startswith("key."):
-            n = int(r.symbol[4:-1])
-            return n if r.symbol.endswith("s") else -n
-    return None
+    key = opening_symbol([r.symbol for r in reads], "key.")
+    return None if key is None else int(key[:-1]) * (1 if key.endswith("s") else -1)
 
 
 def opening_clef(reads: list) -> str | None:
     """The first clef before any note, rest or barline; None where there is none."""
-    for r in reads:
-        if r.symbol.startswith(("note", "rest", "bar", "rep")):
-            return None
-        if r.symbol.startswith("clef."):
-            return r.symbol[5:]
-    return None
+    return opening_symbol([r.symbol for r in reads], "clef.")
 
 
 def continued(reads: list, recognized: list, start: ClefRead, clef: str, key: int) -> list:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from recog_omr.clefs import opening_end, replace_symbol
+from recog_omr.clefs import opening_end, opening_symbol, replace_symbol
 from recog_omr.music import DURATIONS, time_beats
 from recog_omr.tokens import TIMES
 
@@ -41,12 +41,8 @@ def measure_lengths(symbols: list[str]) -> list[float]:
 
 
 def opening_time(symbols: list[str]) -> str | None:
-    head = 0
-    while head < len(symbols) and not symbols[head].startswith(("note", "rest", "bar", "rep")):
-        if symbols[head].startswith("time."):
-            return symbols[head][5:]
-        head += 1
-    return None
+    """The time signature a staff's symbols open with; None where there is none."""
+    return opening_symbol(symbols, "time.")
 
 
 def system_time(staves: list[list[str]], in_force: str | None) -> str | None:
